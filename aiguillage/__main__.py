@@ -1,0 +1,3 @@
+from aiguillage.cli import main
+
+main()

@@ -1,0 +1,27 @@
+"""API root: one NinjaAPI, one router per app."""
+
+from django.contrib.auth.decorators import login_not_required
+from ninja import NinjaAPI
+
+from aiguillage.territories.api import router as territories_router
+
+api = NinjaAPI(
+    title="Aiguillage API",
+    version="1",
+    description=(
+        "API de la plateforme Aiguillage (conseil en évolution professionnelle et service public "
+        "régional de l'orientation). Les données de référence sont publiques ; les autres "
+        "ressources demandent une session authentifiée."
+    ),
+    urls_namespace="api",
+)
+api.add_router("/territoires", territories_router)
+
+
+def urlpatterns():
+    """The API's URL patterns; ninja checks authentication per endpoint, so the site-wide
+    login-required middleware steps aside for them."""
+    patterns, app_name, namespace = api.urls
+    for pattern in patterns:
+        pattern.callback = login_not_required(pattern.callback)
+    return patterns, app_name, namespace

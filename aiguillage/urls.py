@@ -1,0 +1,24 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+
+from aiguillage.api.main import urlpatterns as api_urlpatterns
+
+admin.site.site_header = "Aiguillage — administration"
+admin.site.site_title = "Aiguillage"
+
+urlpatterns = [
+    path("", include("aiguillage.core.urls")),
+    path("", include("aiguillage.accounts.urls")),
+    path("territoires/", include("aiguillage.territories.urls")),
+    path("api/v1/", api_urlpatterns()),
+    path("admin/", admin.site.urls),
+]
+
+if settings.OIDC_ENABLED:
+    from django.contrib.auth.decorators import login_not_required
+    from mozilla_django_oidc import urls as oidc_urls
+
+    for _pattern in oidc_urls.urlpatterns:
+        _pattern.callback = login_not_required(_pattern.callback)
+    urlpatterns.append(path("oidc/", include(oidc_urls)))

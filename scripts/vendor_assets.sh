@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Refresh the front-end assets served by the app (never from a CDN).
+# Needs node/npm; installing or running the project does not: the files are committed.
+set -euo pipefail
+BOOTSTRAP_VERSION=5.3.8
+HTMX_VERSION=2.0.7
+here=$(cd "$(dirname "$0")/.." && pwd)
+dest="$here/aiguillage/core/static/vendor"
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
+npm pack --silent "bootstrap@$BOOTSTRAP_VERSION" "htmx.org@$HTMX_VERSION" >/dev/null
+mkdir -p b h "$dest/bootstrap" "$dest/htmx"
+tar -xzf "bootstrap-$BOOTSTRAP_VERSION.tgz" -C b
+tar -xzf "htmx.org-$HTMX_VERSION.tgz" -C h
+cp b/package/dist/css/bootstrap.min.css b/package/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+cp b/package/LICENSE "$dest/bootstrap/LICENSE"
+cp h/package/dist/htmx.min.js "$dest/htmx/"
+cp h/package/LICENSE "$dest/htmx/LICENSE"
+printf 'bootstrap %s (MIT)\nhtmx.org %s (0BSD)\n' "$BOOTSTRAP_VERSION" "$HTMX_VERSION" > "$dest/VERSIONS"
+echo "assets written to $dest"

@@ -1,0 +1,57 @@
+"""Reads for the account pages and dashboards. Aggregates only where people are concerned."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Sum
+
+from aiguillage.accounts.models import Membership, Role
+from aiguillage.directory.models import Reseau, Structure
+from aiguillage.territories.models import Commune, Departement, Epci, Region
+
+
+def structure_members(*, structure: Structure) -> list[Membership]:
+    return list(
+        Membership.objects.filter(structure=structure)
+        .select_related("user")
+        .order_by("user__last_name", "user__first_name", "user__email")
+    )
+
+
+def region_overview(*, region: Region) -> dict:
+    """Aggregates of one région: territory, structures per network, accounts per role."""
+    communes = Commune.objects.filter(region=region, type="commune-actuelle")
+    territory = communes.aggregate(nb=Count("code"), population=Sum("population"))
+    by_network = dict(
+        Structure.objects.filter(region=region)
+        .values_list("reseau")
+        .annotate(nb=Count("id"))
+        .values_list("reseau", "nb")
+    )
+    by_role = dict(
+        Membership.objects.filter(structure__region=region)
+        .values_list("role")
+        .annotate(nb=Count("user", distinct=True))
+        .values_list("role", "nb")
+    )
+    departements = list(
+        Departement.objects.filter(region=region)
+        .annotate(nb_structures=Count("structures"))
+        .order_by("code")
+    )
+    return {
+        "nb_communes": territory["nb"] or 0,
+        "population": territory["population"] or 0,
+        "nb_epci": Epci.objects.filter(communes__region=region).distinct().count(),
+        "departements": departements,
+        "reseaux": [(r.label, by_network.get(r.value, 0)) for r in Reseau],
+        "nb_structures": sum(by_network.values()),
+        "roles": [(r.label, by_role.get(r.value, 0)) for r in Role],
+        "has_demo": Structure.objects.filter(region=region, est_demo=True).exists(),
+    }
+
+
+def regions_in_scope(codes: set[str] | None) -> list[Region]:
+    regions = Region.objects.annotate(nb_structures=Count("structures")).order_by("nom")
+    if codes is not None:
+        regions = regions.filter(code__in=codes)
+    return list(regions)

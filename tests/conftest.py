@@ -1,0 +1,30 @@
+"""Shared fixtures: the real reference territories are loaded once per test database."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from aiguillage.territories.services import reference_load
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("AIGUILLAGE_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """Every database test sees the real COG 2026 territories (loaded outside test transactions)."""
+    with django_db_blocker.unblock():
+        reference_load()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """``../shared/data`` (real reference files); required in CI, skipped locally if absent."""
+    if not SHARED_DATA.exists():
+        if os.environ.get("CI"):
+            pytest.fail(f"Données de référence partagées absentes : {SHARED_DATA}")
+        pytest.skip(f"{SHARED_DATA} absent")
+    return SHARED_DATA

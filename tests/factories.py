@@ -1,0 +1,98 @@
+"""Factories for tests. Territories are real (get-or-create on official codes); structures and
+people are synthetic."""
+
+from __future__ import annotations
+
+import factory
+from factory.django import DjangoModelFactory
+
+from aiguillage.accounts.models import Membership, Role, User
+from aiguillage.directory.models import Reseau, Structure
+from aiguillage.territories.models import Region
+
+TEST_PASSWORD = "mot-de-passe-de-test-1234"
+
+
+class RegionFactory(DjangoModelFactory):
+    class Meta:
+        model = Region
+        django_get_or_create = ("code",)
+
+    code = "84"
+    nom = "Auvergne-Rhône-Alpes"
+
+
+class StructureFactory(DjangoModelFactory):
+    class Meta:
+        model = Structure
+
+    nom = factory.Sequence(lambda n: f"Structure de test {n}")
+    reseau = Reseau.MISSION_LOCALE
+    region = factory.SubFactory(RegionFactory)
+
+    class Params:
+        autre_region = factory.Trait(
+            region=factory.SubFactory(RegionFactory, code="32", nom="Hauts-de-France")
+        )
+        nationale = factory.Trait(region=None)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"personne{n}@exemple.test")
+    first_name = factory.Faker("first_name", locale="fr_FR")
+    last_name = factory.Faker("last_name", locale="fr_FR")
+    password = factory.PostGenerationMethodCall("set_password", TEST_PASSWORD)
+
+    @factory.post_generation
+    def _save(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+        skip_postgeneration_save = True
+
+    user = factory.SubFactory(UserFactory)
+    structure = factory.SubFactory(StructureFactory)
+    role = Role.CONSEILLER
+
+    class Params:
+        responsable = factory.Trait(role=Role.RESPONSABLE_STRUCTURE)
+        coordinateur = factory.Trait(
+            role=Role.COORDINATEUR_REGIONAL,
+            structure=factory.SubFactory(StructureFactory, reseau=Reseau.REGION),
+        )
+        analyste = factory.Trait(
+            role=Role.ANALYSTE,
+            structure=factory.SubFactory(StructureFactory, reseau=Reseau.CARIF_OREF),
+        )
+        administrateur = factory.Trait(
+            role=Role.ADMINISTRATEUR,
+            structure=factory.SubFactory(StructureFactory, reseau=Reseau.AUTRE, region=None),
+        )
+
+    @factory.post_generation
+    def _staff(obj, create, extracted, **kwargs):
+        if create and obj.role == Role.ADMINISTRATEUR:
+            obj.user.is_staff = obj.user.is_superuser = True
+            obj.user.save(update_fields=["is_staff", "is_superuser"])
+
+
+def user_with_role(role: str, **structure_kwargs) -> User:
+    traits = {
+        Role.CONSEILLER: {},
+        Role.RESPONSABLE_STRUCTURE: {"responsable": True},
+        Role.COORDINATEUR_REGIONAL: {"coordinateur": True},
+        Role.ANALYSTE: {"analyste": True},
+        Role.ADMINISTRATEUR: {"administrateur": True},
+    }[role]
+    kwargs = dict(traits)
+    if structure_kwargs:
+        kwargs["structure"] = StructureFactory(**structure_kwargs)
+    return MembershipFactory(**kwargs).user

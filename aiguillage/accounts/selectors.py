@@ -6,6 +6,7 @@ from django.db.models import Count, Sum
 
 from aiguillage.accounts.models import Membership, Role
 from aiguillage.directory.models import Reseau, Structure
+from aiguillage.territories.maps import SEQUENTIAL_PALETTE, classify, svg_map
 from aiguillage.territories.models import Commune, Departement, Epci, Region
 
 
@@ -38,7 +39,20 @@ def region_overview(*, region: Region) -> dict:
         .annotate(nb_structures=Count("structures"))
         .order_by("code")
     )
+    bounds = (0, 1, 3, 6)
+    legend = ["aucune", "1", "2 à 3", "4 à 6", "7 ou plus"]
+    carte = svg_map(
+        (
+            d.code,
+            f"{d.nom} : {d.nb_structures} structure(s)",
+            d.contour,
+            classify(d.nb_structures, bounds),
+        )
+        for d in departements
+    )
     return {
+        "carte": carte,
+        "legende": list(zip(SEQUENTIAL_PALETTE, legend, strict=True)),
         "nb_communes": territory["nb"] or 0,
         "population": territory["population"] or 0,
         "nb_epci": Epci.objects.filter(communes__region=region).distinct().count(),

@@ -14,7 +14,6 @@ from django.views.decorators.http import require_http_methods
 
 from aiguillage.accounts import access, selectors, services
 from aiguillage.accounts.forms import EmailAuthenticationForm, MemberAddForm, StructureForm
-from aiguillage.core.audit import audit_view
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -25,8 +24,7 @@ class LoginView(auth_views.LoginView):
 
 
 def profile(request):
-    """The user's own data: what the platform holds about them."""
-    audit_view(actor=request.user, obj=request.user, request=request)
+    """The user's own data: what the platform holds about them (not audited: it is theirs)."""
     return render(
         request,
         "accounts/profile.html",

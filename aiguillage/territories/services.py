@@ -35,6 +35,7 @@ __all__ = [
     "ImportErrors",
     "bassins_import",
     "boundaries_import",
+    "bundled_boundaries_load",
     "reference_load",
 ]
 
@@ -271,6 +272,16 @@ def bassins_import(*, content: str, actor=None, dry_run: bool = False) -> LoadRe
 
 
 BOUNDARY_LEVELS = {"regions": Region, "departements": Departement, "epci": Epci}
+
+
+def bundled_boundaries_load(*, levels=tuple(BOUNDARY_LEVELS), actor=None) -> list[LoadReport]:
+    """Load the simplified boundaries shipped in ``data/boundaries`` (derived from IGN data)."""
+    reports = []
+    for level in levels:
+        path = DATA_DIR / "boundaries" / f"{level}.geojson.gz"
+        with gzip.open(path, "rt", encoding="utf-8") as handle:
+            reports.append(boundaries_import(content=handle.read(), level=level, actor=actor))
+    return reports
 
 
 def _round_coordinates(value, digits: int):

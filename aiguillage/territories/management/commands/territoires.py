@@ -10,10 +10,10 @@ from django.core.management.base import BaseCommand, CommandError
 from aiguillage.territories.search import commune_search
 from aiguillage.territories.services import (
     BOUNDARY_LEVELS,
-    DATA_DIR,
     ImportErrors,
     bassins_import,
     boundaries_import,
+    bundled_boundaries_load,
     reference_load,
 )
 
@@ -67,11 +67,8 @@ class Command(BaseCommand):
         self.stdout.write(f"Territoires chargés : {report}.")
         if sans_contours:
             return
-        for level in BOUNDARY_LEVELS:
-            path = DATA_DIR / "boundaries" / f"{level}.geojson.gz"
-            if path.exists():
-                result = boundaries_import(content=_read_text(str(path)), level=level)
-                self.stdout.write(f"Contours chargés : {result}.")
+        for result in bundled_boundaries_load():
+            self.stdout.write(f"Contours chargés : {result}.")
 
     def _importer_bassins(self, *, fichier: str, dry_run: bool, **_):
         report = bassins_import(content=_read_text(fichier), dry_run=dry_run)

@@ -4,14 +4,15 @@ Names are compared in a normalised form (``normalise``): ASCII, lower case, punc
 single spaces, and the usual abbreviations expanded ("St-Étienne" → "saint etienne"). A query
 matches a commune whose normalised name starts with it or has a word starting with it; exact
 names come first, then prefixes, then inner words, each by decreasing population. Digits search
-postal codes (prefix) and INSEE codes (exact).
+postal codes (prefix) and INSEE codes (exact). Prefixes use the index-friendly ``__prefix``
+lookup (see ``lookups.py``); the cost is measured in ``benchmarks/bench_territories_search.py``.
 """
 
 from __future__ import annotations
 
 import re
 
-from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, F, IntegerField, QuerySet, Value, When
 from unidecode import unidecode
 
 from aiguillage.territories.models import CodePostal, Commune
@@ -45,26 +46,32 @@ def commune_search(query: str, *, limit: int = 10) -> list[Commune]:
     needle = normalise(query)
     if len(needle) < 2:
         return []
-    ranked = (
+    # Names starting with the query come from an index; names with an inner word starting with
+    # it need a scan, so they are looked up only when the first query leaves room.
+    found = list(
         _base()
-        .filter(Q(nom_normalise__startswith=needle) | Q(nom_normalise__contains=f" {needle}"))
+        .filter(nom_normalise__prefix=needle)
         .annotate(
             rang=Case(
                 When(nom_normalise=needle, then=Value(0)),
-                When(nom_normalise__startswith=needle, then=Value(1)),
-                default=Value(2),
+                default=Value(1),
                 output_field=IntegerField(),
             )
         )
-        .order_by("rang", F("population").desc(nulls_last=True), "nom", "code")
+        .order_by("rang", F("population").desc(nulls_last=True), "nom", "code")[:limit]
     )
-    return list(ranked[:limit])
+    if len(found) < limit:
+        found += list(
+            _base()
+            .filter(nom_normalise__contains=f" {needle}")
+            .exclude(nom_normalise__prefix=needle)
+            .order_by(F("population").desc(nulls_last=True), "nom", "code")[: limit - len(found)]
+        )
+    return found
 
 
 def _by_code(code: str, limit: int) -> list[Commune]:
-    matches = list(
-        CodePostal.objects.filter(code__startswith=code).values_list("commune_id", "code")
-    )
+    matches = list(CodePostal.objects.filter(code__prefix=code).values_list("commune_id", "code"))
     exact = {commune_id for commune_id, postal in matches if postal == code}
     ids = {commune_id for commune_id, _ in matches} | {code}  # an INSEE code matches itself
     ranked = (

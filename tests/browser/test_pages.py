@@ -118,3 +118,10 @@ def test_administrateur(page, demo_server, axe):
     check_accessibility(axe, page, "admin-audit-filtre")
     page.goto(demo_server + "/regions/32/")
     check_accessibility(axe, page, "admin-region-hauts-de-france")
+    for name, path in [
+        ("admin-django-index", "/admin/"),
+        ("admin-django-utilisateurs", "/admin/accounts/user/"),
+        ("admin-django-audit", "/admin/core/auditevent/"),
+    ]:
+        page.goto(demo_server + path)
+        check_accessibility(axe, page, name)

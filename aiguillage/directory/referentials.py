@@ -16,8 +16,8 @@ from aiguillage.directory.reseaux import Reseau
 
 #: Thématiques added for the CEP (service levels of the cahier des charges, arrêté 29 mars 2019).
 THEMATIQUES_CEP: dict[str, str] = {
-    "cep--accueil-individualise": "Conseil en évolution professionnelle : accueil individualisé (niveau 1)",
-    "cep--accompagnement-personnalise": "Conseil en évolution professionnelle : accompagnement personnalisé (niveau 2)",
+    "cep--accueil-individualise": "CEP : accueil individualisé (niveau 1)",
+    "cep--accompagnement-personnalise": "CEP : accompagnement personnalisé (niveau 2)",
     "cep--ingenierie-financiere": "Financer un projet de formation ou de reconversion",
     "cep--validation-des-acquis": "Valider les acquis de l'expérience (VAE)",
     "cep--reconversion": "Préparer une reconversion ou une transition professionnelle",

@@ -448,11 +448,11 @@ class Migration(migrations.Migration):
                             ),
                             (
                                 "cep--accueil-individualise",
-                                "Conseil en évolution professionnelle : accueil individualisé (niveau 1)",
+                                "CEP : accueil individualisé (niveau 1)",
                             ),
                             (
                                 "cep--accompagnement-personnalise",
-                                "Conseil en évolution professionnelle : accompagnement personnalisé (niveau 2)",
+                                "CEP : accompagnement personnalisé (niveau 2)",
                             ),
                             (
                                 "cep--ingenierie-financiere",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("aiguillage.core.urls")),
     path("", include("aiguillage.accounts.urls")),
     path("territoires/", include("aiguillage.territories.urls")),
+    path("annuaire/", include("aiguillage.directory.urls")),
     path("api/v1/", api_urlpatterns()),
     path("admin/", admin.site.urls),
 ]

@@ -4,11 +4,12 @@ people are synthetic."""
 from __future__ import annotations
 
 import factory
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from aiguillage.accounts.models import Membership, Role, User
-from aiguillage.directory.models import Reseau, Structure
-from aiguillage.territories.models import Region
+from aiguillage.directory.models import Desserte, Niveau, Reseau, Service, Site, Structure
+from aiguillage.territories.models import Commune, Region
 
 TEST_PASSWORD = "mot-de-passe-de-test-1234"
 
@@ -96,3 +97,54 @@ def user_with_role(role: str, **structure_kwargs) -> User:
     if structure_kwargs:
         kwargs["structure"] = StructureFactory(**structure_kwargs)
     return MembershipFactory(**kwargs).user
+
+
+# --- Directory --------------------------------------------------------------------------------
+
+
+class SiteFactory(DjangoModelFactory):
+    """A site in Chambéry by default (real commune, synthetic site)."""
+
+    class Meta:
+        model = Site
+
+    structure = factory.SubFactory(StructureFactory)
+    nom = factory.Sequence(lambda n: f"Site de test {n}")
+    commune = factory.LazyFunction(lambda: Commune.objects.get(code="73065"))
+    code_postal = "73000"
+    latitude = factory.LazyAttribute(lambda o: o.commune.latitude)
+    longitude = factory.LazyAttribute(lambda o: o.commune.longitude)
+    confirme_le = factory.LazyFunction(timezone.now)
+
+
+class DesserteFactory(DjangoModelFactory):
+    class Meta:
+        model = Desserte
+
+    site = factory.SubFactory(SiteFactory)
+    niveau = Niveau.COMMUNE
+    code = factory.LazyAttribute(lambda o: o.site.commune_id)
+    public = ""
+
+
+class ServiceFactory(DjangoModelFactory):
+    class Meta:
+        model = Service
+
+    site = factory.SubFactory(SiteFactory)
+    nom = factory.Sequence(lambda n: f"Service de test {n}")
+    description = "Un service de test."
+
+
+def site_serving(
+    *,
+    commune: str,
+    niveau: str = Niveau.COMMUNE,
+    code: str | None = None,
+    public: str = "",
+    **site_kwargs,
+) -> Site:
+    """A site located in ``commune`` that serves ``code`` at ``niveau`` (default: the commune)."""
+    site = SiteFactory(commune=Commune.objects.get(code=commune), **site_kwargs)
+    DesserteFactory(site=site, niveau=niveau, code=code or commune, public=public)
+    return site

@@ -188,7 +188,7 @@ class NavItem:
 def navigation_for(user, path: str = "") -> list[NavItem]:
     """Main menu entries, from what the user's roles allow."""
     items: list[tuple[str, str]] = [("Accueil", reverse("core:home"))]
-    items.append(("Communes", reverse("territories:commune_search")))
+    items.append(("Annuaire", reverse("directory:search")))
     if not getattr(user, "is_authenticated", False):
         return [NavItem(label, url, path == url) for label, url in items]
     for grant in grants_for(user):
@@ -208,3 +208,36 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
 
 def user_display_roles(user: User) -> list[str]:
     return sorted({Role(g.role).label for g in grants_for(user)})
+
+
+# --- Directory --------------------------------------------------------------------------------
+
+
+def site_get_for_manager(*, user, site_id: int):
+    """A site of a structure the user manages (or any, for an administrator)."""
+    from aiguillage.directory.models import Site
+
+    site = Site.objects.select_related("structure", "commune").filter(pk=site_id).first()
+    allowed = site is not None and (
+        is_administrateur(user) or site.structure_id in managed_structure_ids(user)
+    )
+    if not allowed:
+        raise Http404("Site introuvable.")
+    return site
+
+
+def service_get_for_manager(*, user, service_id: int):
+    """A service offered at a site of a structure the user manages."""
+    from aiguillage.directory.models import Service
+
+    service = Service.objects.select_related("site__structure").filter(pk=service_id).first()
+    allowed = service is not None and (
+        is_administrateur(user) or service.site.structure_id in managed_structure_ids(user)
+    )
+    if not allowed:
+        raise Http404("Service introuvable.")
+    return service
+
+
+def can_manage_structure(user, structure_id: int) -> bool:
+    return is_administrateur(user) or structure_id in managed_structure_ids(user)

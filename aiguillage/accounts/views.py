@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from aiguillage.accounts import access, selectors, services
 from aiguillage.accounts.forms import EmailAuthenticationForm, MemberAddForm, StructureForm
+from aiguillage.directory.selectors import freshness_limit
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -43,6 +44,8 @@ def structure_detail(request, structure_id: int):
         {
             "structure": structure,
             "members": selectors.structure_members(structure=structure),
+            "sites": structure.sites.select_related("commune").order_by("nom"),
+            "limite_fraicheur": freshness_limit(),
             "can_manage": structure.pk in access.managed_structure_ids(request.user)
             or access.is_administrateur(request.user),
         },

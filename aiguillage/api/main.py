@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from ninja import NinjaAPI
 
+from aiguillage.directory.api import router as directory_router
 from aiguillage.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/territoires", territories_router)
+api.add_router("/annuaire", directory_router)
 
 
 def urlpatterns():

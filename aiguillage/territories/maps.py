@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 __all__ = ["SEQUENTIAL_PALETTE", "MapShape", "SvgMap", "classify", "svg_map"]
 
@@ -28,10 +28,18 @@ class MapShape:
 
 
 @dataclass(frozen=True)
+class MapMarker:
+    x: float
+    y: float
+    label: str
+
+
+@dataclass(frozen=True)
 class SvgMap:
     width: int
     height: int
     shapes: list[MapShape]
+    markers: list[MapMarker] = field(default_factory=list)
 
     @property
     def view_box(self) -> str:
@@ -47,7 +55,11 @@ def _rings(geometry: dict) -> Iterable[Sequence[Sequence[float]]]:
 
 
 def svg_map(
-    items: Iterable[tuple[str, str, dict | None, str]], *, width: int = 600, margin: int = 4
+    items: Iterable[tuple[str, str, dict | None, str]],
+    *,
+    markers: Iterable[tuple[float, float, str]] = (),
+    width: int = 600,
+    margin: int = 4,
 ) -> SvgMap | None:
     """Draw ``items`` = (key, label, GeoJSON geometry or None, fill); None if nothing to draw."""
     items = [(k, label, g, fill) for k, label, g, fill in items if g]
@@ -64,16 +76,23 @@ def svg_map(
     scale = (width - 2 * margin) / span_x
     height = round(span_y * scale) + 2 * margin
 
+    def xy(lon: float, lat: float) -> tuple[float, float]:
+        return margin + (lon - min_lon) * k * scale, margin + (max_lat - lat) * scale
+
     def project(pt) -> str:
-        x = margin + (pt[0] - min_lon) * k * scale
-        y = margin + (max_lat - pt[1]) * scale
+        x, y = xy(pt[0], pt[1])
         return f"{x:.1f},{y:.1f}"
 
     shapes = []
     for key, label, geometry, fill in items:
         d = "".join("M" + "L".join(project(pt) for pt in ring) + "Z" for ring in _rings(geometry))
         shapes.append(MapShape(key=key, label=label, path=d, fill=fill))
-    return SvgMap(width=width, height=height, shapes=shapes)
+    placed = [
+        MapMarker(*(round(v, 1) for v in xy(lon, lat)), label)
+        for lat, lon, label in markers
+        if lat is not None and lon is not None
+    ]
+    return SvgMap(width=width, height=height, shapes=shapes, markers=placed)
 
 
 def classify(value: int, bounds: Sequence[int], palette: Sequence[str] = SEQUENTIAL_PALETTE) -> str:

@@ -1,0 +1,206 @@
+"""Directory API: public search and reads; writes for the structure's managers (session auth)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from ninja import Field, Query, Router, Schema
+from ninja.errors import HttpError
+from ninja.security import django_auth
+
+from aiguillage.accounts import access
+from aiguillage.directory import referentials, selectors, services
+from aiguillage.directory.models import Capacite, Site
+from aiguillage.directory.reseaux import Reseau
+from aiguillage.territories.models import Commune
+
+router = Router(tags=["annuaire"])
+
+
+class ServiceOut(Schema):
+    id: int
+    nom: str
+    description: str
+    type: str
+    frais: str
+    thematiques: list[str]
+    publics: list[str]
+    modes_accueil: list[str]
+    conditions_acces: str
+
+    @staticmethod
+    def resolve_thematiques(obj) -> list[str]:
+        return sorted(t.thematique for t in obj.thematiques.all())
+
+    @staticmethod
+    def resolve_publics(obj) -> list[str]:
+        return sorted(p.public for p in obj.publics.all())
+
+
+class DesserteOut(Schema):
+    niveau: str
+    code: str
+    public: str
+
+
+class SiteSummary(Schema):
+    id: int
+    nom: str
+    structure_id: int
+    structure: str = Field(..., alias="structure.nom")
+    reseau: str = Field(..., alias="structure.reseau")
+    adresse: str
+    code_postal: str
+    commune: str = Field(..., alias="commune_id")
+    latitude: float | None
+    longitude: float | None
+    telephone: str
+    courriel: str
+    capacite: str
+    delai_typique_jours: int | None
+    delai_reponse_median_jours: float | None
+    confirme_le: datetime | None
+    est_demo: bool
+
+
+class SiteOut(SiteSummary):
+    description: str
+    complement_adresse: str
+    horaires_accueil: str
+    accessibilite_lieu: str
+    accessible_pmr: bool | None
+    site_web: str
+    lien_rdv: str
+    date_maj: date | None
+    services: list[ServiceOut]
+    dessertes: list[DesserteOut]
+
+    @staticmethod
+    def resolve_services(obj) -> list:
+        return list(obj.services.all())
+
+    @staticmethod
+    def resolve_dessertes(obj) -> list:
+        return list(obj.dessertes.all())
+
+
+class ResultOut(Schema):
+    site: SiteSummary
+    distance_km: float | None
+    perime: bool
+
+
+class SearchOut(Schema):
+    commune: str | None
+    total: int
+    plafonne: bool
+    page: int
+    pages: int
+    resultats: list[ResultOut]
+
+
+class SearchQuery(Schema):
+    commune: str | None = Field(None, description="Code INSEE de la commune")
+    latitude: float | None = None
+    longitude: float | None = None
+    public: str | None = Field(None, description="Slug d'un public (data·inclusion étendu)")
+    thematique: str | None = None
+    reseau: str | None = None
+    accueille: bool = False
+    page: int = 1
+    par_page: int = Field(selectors.PER_PAGE, ge=1, le=selectors.MAX_RESULTS)
+
+
+def _check_choice(value: str | None, allowed, field: str) -> None:
+    if value and value not in allowed:
+        raise HttpError(422, f"{field} : valeur « {value} » inconnue.")
+
+
+@router.get("/sites", response=SearchOut, summary="Chercher les sites qui desservent une commune")
+def search(request, filters: Query[SearchQuery]):
+    """Les sites qui desservent la commune (ou le point), du plus proche au plus lointain.
+
+    La liste est bornée à 50 sites ; `plafonne` indique que d'autres sites desservent aussi la
+    commune."""
+    _check_choice(filters.public, referentials.PUBLICS, "public")
+    _check_choice(filters.thematique, referentials.THEMATIQUES, "thematique")
+    _check_choice(filters.reseau, Reseau.values, "reseau")
+    if not filters.commune and (filters.latitude is None or filters.longitude is None):
+        raise HttpError(422, "Indiquez une commune (code INSEE) ou un point (latitude, longitude).")
+    if filters.commune and not Commune.objects.filter(code=filters.commune).exists():
+        raise HttpError(404, f"Commune « {filters.commune} » inconnue.")
+    page = selectors.site_search(
+        commune=filters.commune,
+        latitude=filters.latitude,
+        longitude=filters.longitude,
+        public=filters.public,
+        thematique=filters.thematique,
+        reseau=filters.reseau,
+        accueille=filters.accueille,
+        page=filters.page,
+        per_page=filters.par_page,
+    )
+    return {
+        "commune": page.origine.code if page.origine else None,
+        "total": page.total,
+        "plafonne": page.plafonne,
+        "page": page.page,
+        "pages": page.pages,
+        "resultats": page.results,
+    }
+
+
+@router.get("/sites/{site_id}", response=SiteOut, summary="Un site")
+def site(request, site_id: int):
+    found = selectors.site_detail(site_id=site_id)
+    if found is None:
+        raise Http404("Site introuvable.")
+    return found
+
+
+class SiteIn(Schema):
+    nom: str | None = None
+    description: str | None = None
+    adresse: str | None = None
+    complement_adresse: str | None = None
+    code_postal: str | None = None
+    horaires_accueil: str | None = None
+    telephone: str | None = None
+    courriel: str | None = None
+    site_web: str | None = None
+    lien_rdv: str | None = None
+    accessibilite_lieu: str | None = None
+    accessible_pmr: bool | None = None
+    capacite: Capacite | None = None
+    delai_typique_jours: int | None = Field(None, ge=0, le=365)
+
+
+def _save_site(request, *, site: Site, payload: SiteIn) -> Site:
+    data = payload.dict(exclude_unset=True)
+    try:
+        return services.site_save(acting_user=request.user, data=data, site=site, request=request)
+    except ValidationError as exc:
+        message = "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise HttpError(422, message) from exc
+
+
+@router.patch("/sites/{site_id}", response=SiteOut, auth=django_auth, summary="Modifier un site")
+def site_update(request, site_id: int, payload: SiteIn):
+    """Réservé aux responsables de la structure du site (404 sinon)."""
+    target = access.site_get_for_manager(user=request.user, site_id=site_id)
+    _save_site(request, site=target, payload=payload)
+    return selectors.site_detail(site_id=site_id)
+
+
+@router.post(
+    "/sites/{site_id}/confirmation",
+    response=SiteOut,
+    auth=django_auth,
+    summary="Confirmer que les informations d'un site sont à jour",
+)
+def site_confirm(request, site_id: int):
+    target = access.site_get_for_manager(user=request.user, site_id=site_id)
+    services.site_confirm(site=target, acting_user=request.user, request=request)
+    return selectors.site_detail(site_id=site_id)

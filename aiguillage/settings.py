@@ -261,3 +261,11 @@ AIGUILLAGE_THEME = {
 }
 AIGUILLAGE_DEMO = env_bool("AIGUILLAGE_DEMO", DEBUG)
 FORM_RENDERER = "aiguillage.core.forms.FormRenderer"
+# Optional web map tiles (e.g. a Région's own tile server). Off by default: maps are static SVG
+# drawn from the stored boundaries, and no page calls an external server.
+AIGUILLAGE_TUILES_URL = os.environ.get("AIGUILLAGE_TUILES_URL", "")
+AIGUILLAGE_TUILES_ATTRIBUTION = os.environ.get("AIGUILLAGE_TUILES_ATTRIBUTION", "")
+AIGUILLAGE_ANNUAIRE_FRAICHEUR_JOURS = int(
+    os.environ.get("AIGUILLAGE_ANNUAIRE_FRAICHEUR_JOURS", "180")
+)
+AIGUILLAGE_ANNUAIRE_RELANCE_JOURS = int(os.environ.get("AIGUILLAGE_ANNUAIRE_RELANCE_JOURS", "30"))

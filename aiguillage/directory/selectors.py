@@ -41,7 +41,7 @@ EARTH_RADIUS_KM = 6371.0
 
 def freshness_limit():
     """Sites confirmed before this moment are flagged as stale."""
-    days = getattr(settings, "AIGUILLAGE_ANNUAIRE_FRAICHEUR_JOURS", 180)
+    days = settings.AIGUILLAGE_ANNUAIRE_FRAICHEUR_JOURS
     return timezone.now() - timedelta(days=days)
 
 

@@ -225,7 +225,7 @@ def freshness_reminders_send(*, now=None) -> int:
     ``aiguillage annuaire relancer``.
     """
     now = now or timezone.now()
-    every = timedelta(days=getattr(settings, "AIGUILLAGE_ANNUAIRE_RELANCE_JOURS", 30))
+    every = timedelta(days=settings.AIGUILLAGE_ANNUAIRE_RELANCE_JOURS)
     stale = Site.objects.filter(stale_q()).exclude(relance_le__gte=now - every)
     by_structure: dict[int, list[Site]] = defaultdict(list)
     for site in stale.select_related("structure").order_by("structure_id", "nom"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
@@ -94,6 +95,8 @@ def site_detail(request, site_id: int):
             "peut_modifier": request.user.is_authenticated
             and access.can_manage_structure(request.user, site.structure_id),
             "dessertes": _dessertes_display(site),
+            "tuiles": settings.AIGUILLAGE_TUILES_URL,
+            "tuiles_attribution": settings.AIGUILLAGE_TUILES_ATTRIBUTION,
         },
     )
 

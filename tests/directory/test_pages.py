@@ -165,3 +165,12 @@ def test_stale_sites_remind_their_managers_once():
     assert mail.outbox[0].to == [manager.email]
     assert stale.nom in mail.outbox[0].body
     assert freshness_reminders_send() == 0  # not again before the reminder period
+
+
+def test_web_tiles_only_when_configured(client, site, settings):
+    body = client.get(f"/annuaire/sites/{site.pk}/").content.decode()
+    assert "leaflet" not in body
+    settings.AIGUILLAGE_TUILES_URL = "https://tuiles.region.example/{z}/{x}/{y}.png"
+    body = client.get(f"/annuaire/sites/{site.pk}/").content.decode()
+    assert "/static/vendor/leaflet/leaflet.js" in body  # served locally
+    assert 'data-tuiles="https://tuiles.region.example/{z}/{x}/{y}.png"' in body

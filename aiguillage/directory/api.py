@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
+from ninja.responses import Status
 from ninja.security import django_auth
 
 from aiguillage.accounts import access
@@ -204,3 +205,93 @@ def site_confirm(request, site_id: int):
     target = access.site_get_for_manager(user=request.user, site_id=site_id)
     services.site_confirm(site=target, acting_user=request.user, request=request)
     return selectors.site_detail(site_id=site_id)
+
+
+class SiteCreateIn(SiteIn):
+    nom: str
+    commune: str = Field(..., description="Code INSEE de la commune du site")
+    dessertes: list[DesserteOut] = Field(default_factory=list)
+
+
+@router.post(
+    "/structures/{structure_id}/sites",
+    response={201: SiteOut},
+    auth=django_auth,
+    summary="Ajouter un site à une structure",
+)
+def site_create(request, structure_id: int, payload: SiteCreateIn):
+    """Réservé aux responsables de la structure (404 sinon)."""
+    structure = access.structure_get_for_manager(user=request.user, structure_id=structure_id)
+    data = payload.dict(exclude_unset=True, exclude={"dessertes"})
+    commune = Commune.objects.filter(code=data.pop("commune")).first()
+    if commune is None:
+        raise HttpError(422, f"commune : « {payload.commune} » inconnue.")
+    data["commune"] = commune
+    try:
+        created = services.site_save(
+            acting_user=request.user,
+            data=data,
+            structure=structure,
+            dessertes=[(d.niveau, d.code, d.public) for d in payload.dessertes],
+            request=request,
+        )
+    except ValidationError as exc:
+        message = "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise HttpError(422, message) from exc
+    return Status(201, selectors.site_detail(site_id=created.pk))
+
+
+class ServiceIn(Schema):
+    nom: str = Field(..., min_length=3, max_length=150)
+    description: str
+    type: str = ""
+    frais: str = ""
+    conditions_acces: str = ""
+    thematiques: list[str] = Field(default_factory=list)
+    publics: list[str] = Field(default_factory=list)
+    modes_accueil: list[str] = Field(default_factory=list)
+
+
+def _service_data(payload: ServiceIn) -> tuple[dict, list[str], list[str]]:
+    for value in payload.thematiques:
+        _check_choice(value, referentials.THEMATIQUES, "thematiques")
+    for value in payload.publics:
+        _check_choice(value, referentials.PUBLICS, "publics")
+    for value in payload.modes_accueil:
+        _check_choice(value, referentials.MODES_ACCUEIL, "modes_accueil")
+    data = payload.dict(exclude={"thematiques", "publics"})
+    return data, payload.thematiques, payload.publics
+
+
+def _save_service(request, **kwargs):
+    try:
+        return services.service_save(acting_user=request.user, request=request, **kwargs)
+    except ValidationError as exc:
+        message = "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
+        raise HttpError(422, message) from exc
+
+
+@router.post(
+    "/sites/{site_id}/services",
+    response={201: ServiceOut},
+    auth=django_auth,
+    summary="Ajouter un service à un site",
+)
+def service_create(request, site_id: int, payload: ServiceIn):
+    target = access.site_get_for_manager(user=request.user, site_id=site_id)
+    data, thematiques, publics = _service_data(payload)
+    service = _save_service(
+        request, data=data, thematiques=thematiques, publics=publics, site=target
+    )
+    return Status(201, service)
+
+
+@router.put(
+    "/services/{service_id}", response=ServiceOut, auth=django_auth, summary="Remplacer un service"
+)
+def service_update(request, service_id: int, payload: ServiceIn):
+    target = access.service_get_for_manager(user=request.user, service_id=service_id)
+    data, thematiques, publics = _service_data(payload)
+    return _save_service(
+        request, data=data, thematiques=thematiques, publics=publics, service=target
+    )

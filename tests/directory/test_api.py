@@ -72,3 +72,56 @@ def test_openapi_documents_the_directory(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/annuaire/sites" in paths
     assert "patch" in paths["/api/v1/annuaire/sites/{site_id}"]
+
+
+def test_manager_creates_a_site_and_a_service_through_the_api(client, site):
+    client.force_login(
+        MembershipFactory(structure=site.structure, role=Role.RESPONSABLE_STRUCTURE).user
+    )
+    created = client.post(
+        f"/api/v1/annuaire/structures/{site.structure_id}/sites",
+        json.dumps(
+            {
+                "nom": "Antenne API",
+                "commune": "73011",
+                "dessertes": [{"niveau": "departement", "code": "73", "public": ""}],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert created.status_code == 201
+    new_id = created.json()["id"]
+    assert created.json()["dessertes"] == [{"niveau": "departement", "code": "73", "public": ""}]
+    bad = client.post(
+        f"/api/v1/annuaire/structures/{site.structure_id}/sites",
+        json.dumps(
+            {
+                "nom": "X",
+                "commune": "73011",
+                "dessertes": [{"niveau": "epci", "code": "1", "public": ""}],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert bad.status_code == 422
+    assert "code « 1 » inconnu" in bad.json()["detail"]
+    service = client.post(
+        f"/api/v1/annuaire/sites/{new_id}/services",
+        json.dumps(
+            {
+                "nom": "Atelier CV",
+                "description": "Chaque mardi.",
+                "thematiques": [
+                    "preparer-sa-candidature--realiser-un-cv-et-ou-une-lettre-de-motivation"
+                ],
+            }
+        ),
+        content_type="application/json",
+    )
+    assert service.status_code == 201
+    unknown = client.post(
+        f"/api/v1/annuaire/sites/{new_id}/services",
+        json.dumps({"nom": "Atelier", "description": "x", "thematiques": ["astrologie"]}),
+        content_type="application/json",
+    )
+    assert unknown.status_code == 422

@@ -174,3 +174,13 @@ def test_web_tiles_only_when_configured(client, site, settings):
     body = client.get(f"/annuaire/sites/{site.pk}/").content.decode()
     assert "/static/vendor/leaflet/leaflet.js" in body  # served locally
     assert 'data-tuiles="https://tuiles.region.example/{z}/{x}/{y}.png"' in body
+
+
+def test_reminder_command(capsys):
+    from django.core.management import call_command
+
+    stale = site_serving(commune="73065", confirme_le=None)
+    manager_of(stale)
+    call_command("annuaire", "relancer")
+    assert "1 relance(s) envoyée(s)." in capsys.readouterr().out
+    assert len(mail.outbox) == 1

@@ -1,8 +1,8 @@
 """Demo data: structures of three régions and one account per role, all labelled as demo.
 
-``demo_load`` is idempotent: structures are found by (name, network), users by email, and
+``demo_load`` is idempotent: structures are found by (source, id), users by email, and
 running it again changes nothing but resets the demo passwords. Later capabilities append their
-own step to ``DEMO_STEPS``.
+own step to ``DEMO_STEPS`` (a callable, or its dotted path).
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils.module_loading import import_string
+from django.utils.text import slugify
 
 from aiguillage.accounts.models import Role, User
 from aiguillage.accounts.services import membership_grant
@@ -18,6 +20,8 @@ from aiguillage.directory.models import Reseau, Structure
 from aiguillage.territories.models import Commune
 
 DEMO_PASSWORD = "demo-aiguillage-2026"
+# Not the directory demo's source: that step replaces every row of its own source.
+DEMO_SOURCE = "aiguillage-demo-socle"
 DEMO_DOMAIN = "demo.aiguillage.example"
 
 # (network, name, commune INSEE code): real communes, invented structures.
@@ -119,9 +123,11 @@ def _structures() -> dict[str, Structure]:
     for reseau, nom, code in DEMO_STRUCTURES:
         commune = communes[code]
         structure, _ = Structure.objects.update_or_create(
-            nom=nom,
-            reseau=reseau,
+            source=DEMO_SOURCE,
+            id_source=f"structure-{slugify(nom)}",
             defaults={
+                "nom": nom,
+                "reseau": reseau,
                 "commune": commune,
                 "departement_id": commune.departement_id,
                 "region_id": commune.region_id,
@@ -130,7 +136,9 @@ def _structures() -> dict[str, Structure]:
         )
         result[nom] = structure
     platform, _ = Structure.objects.update_or_create(
-        nom=PLATFORM_STRUCTURE[1], reseau=PLATFORM_STRUCTURE[0], defaults={"est_demo": True}
+        source=DEMO_SOURCE,
+        id_source="structure-plateforme",
+        defaults={"nom": PLATFORM_STRUCTURE[1], "reseau": PLATFORM_STRUCTURE[0], "est_demo": True},
     )
     result[platform.nom] = platform
     return result
@@ -150,7 +158,11 @@ def _accounts(structures: dict[str, Structure]) -> list[DemoAccount]:
 
 
 DemoStep = Callable[[dict[str, Structure]], None]
-DEMO_STEPS: list[DemoStep] = []
+#: Run in order after the structures and accounts. A dotted path is imported only when the demo
+#: runs, so that core never imports the capabilities at module load (no import cycle).
+DEMO_STEPS: list[DemoStep | str] = [
+    "aiguillage.directory.demo.directory_demo_load",
+]
 
 
 @transaction.atomic
@@ -158,5 +170,5 @@ def demo_load() -> list[DemoAccount]:
     structures = _structures()
     accounts = _accounts(structures)
     for step in DEMO_STEPS:
-        step(structures)
+        (import_string(step) if isinstance(step, str) else step)(structures)
     return accounts

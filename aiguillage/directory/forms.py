@@ -20,6 +20,7 @@ def _optional(choices: dict[str, str] | list, label: str = "Tous") -> list[tuple
 
 
 class SearchForm(StyledFormMixin, forms.Form):
+    label_suffix = ""
     commune = forms.CharField(
         label="Commune ou code postal",
         max_length=100,

@@ -29,8 +29,9 @@ class MapShape:
 
 @dataclass(frozen=True)
 class MapMarker:
-    x: float
-    y: float
+    # Strings, not floats: templates would localise a float ("12,5" in French), breaking SVG.
+    x: str
+    y: str
     label: str
 
 
@@ -88,7 +89,7 @@ def svg_map(
         d = "".join("M" + "L".join(project(pt) for pt in ring) + "Z" for ring in _rings(geometry))
         shapes.append(MapShape(key=key, label=label, path=d, fill=fill))
     placed = [
-        MapMarker(*(round(v, 1) for v in xy(lon, lat)), label)
+        MapMarker(*(f"{v:.1f}" for v in xy(lon, lat)), label)
         for lat, lon, label in markers
         if lat is not None and lon is not None
     ]

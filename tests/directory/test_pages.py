@@ -1,5 +1,6 @@
 """Directory pages: public search and site pages; editing by the structure's managers only."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,7 +52,10 @@ def test_site_page_is_public_and_draws_a_map(client, site):
     response = client.get(f"/annuaire/sites/{site.pk}/")
     body = response.content.decode()
     assert response.status_code == 200
-    assert "<circle" in body  # the site's point on the département map
+    circle = re.search(r'<circle cx="([^"]+)" cy="([^"]+)"', body)
+    x, y = float(circle.group(1)), float(circle.group(2))  # not "12,5": SVG needs a dot
+    assert 0 < x < 320
+    assert y > 0
     assert "Modifier le site" not in body
     assert client.get("/annuaire/sites/999999/").status_code == 404
 

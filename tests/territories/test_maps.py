@@ -40,3 +40,9 @@ def test_region_dashboard_draws_its_departements(client):
     body = client.get("/regions/84/").content.decode()
     assert body.count("<path ") == 12  # the twelve départements of Auvergne-Rhône-Alpes
     assert "Savoie (73)" in body or "Savoie :" in body
+
+
+def test_markers_are_placed_inside_the_shape_and_survive_localisation():
+    carte = svg_map([("a", "A", SQUARE, "#000")], markers=[(0.5, 0.25, "m")], width=104, margin=2)
+    marker = carte.markers[0]
+    assert (marker.x, marker.y) == ("27.0", "52.0")  # lon 0.25 → x, lat 0.5 → y (north up)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import measure, row, setup_django
+from benchmarks.common import fr, measure, row, setup_django
 
 
 def main() -> None:
@@ -34,7 +34,7 @@ def main() -> None:
     directory_synthetic_load(sites=args.sites, seed=0)
     database = os.environ.get("BENCH_DATABASE_LABEL", "?")
     n_sites = Site.objects.count()
-    size = f"{n_sites:,} sites, {Commune.objects.count():,} communes".replace(",", " ")
+    size = f"{fr(n_sites)} sites, {fr(Commune.objects.count())} communes"
     rng = random.Random(7)
     communes = list(
         Commune.objects.filter(type="commune-actuelle", sites__isnull=False)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from benchmarks.common import measure, row, setup_django
+from benchmarks.common import fr, measure, row, setup_django
 
 
 def main() -> None:
@@ -24,7 +24,7 @@ def main() -> None:
 
     reference_load()
     database = os.environ.get("BENCH_DATABASE_LABEL", "?")
-    size = f"{Commune.objects.count():,} communes".replace(",", " ")
+    size = f"{fr(Commune.objects.count())} communes"
     rng = random.Random(42)
     names = list(Commune.objects.values_list("nom", flat=True))
     queries = [normalise(n)[: rng.randint(3, 8)] for n in rng.sample(names, 200)]

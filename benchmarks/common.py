@@ -37,3 +37,8 @@ def row(database: str, name: str, size: str, result: dict, baseline: dict | None
         f"| {name} | {database} | {size} | {result['median_ms']:.2f} | {result['p95_ms']:.2f} "
         f"| {ratio} |"
     )
+
+
+def fr(n: int) -> str:
+    """A count in French typography: 20000 → "20 000"."""
+    return f"{n:,}".replace(",", "\u202f")

@@ -7,7 +7,7 @@ Concept map:
 - ``Site``: a place where a structure receives people (address, point, hours, accessibility,
   contacts) with its **capacity** (accepting / waiting list / full, typical delay, observed
   median response time) and its **freshness** (last confirmed, by whom). A data·inclusion
-  *structure* is one of our sites (see ``interop.py``).
+  *structure* is one of our sites (see ``interop/``).
 - ``Desserte`` (sectorisation): which territories (commune, EPCI, département, région, bassin)
   a site serves, optionally for one public only.
 - ``Service``: what a site offers (data·inclusion *service*), with thématiques and publics from

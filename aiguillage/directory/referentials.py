@@ -5,7 +5,7 @@ of French insertion services. It lacks what career-guidance advice needs, so Aig
 it — never forks it: every schema value is kept as is, and extension values are prefixed
 ``cep--`` (thématiques) or are new slugs (publics) listed in ``PUBLICS_CEP``. Exports carry
 schema values in the schema's fields and extension values in the ``aiguillage`` object (see
-``interop.py`` and ``docs/annuaire.md``).
+``interop/`` and ``docs/annuaire.md``).
 """
 
 from __future__ import annotations

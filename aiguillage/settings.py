@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "aiguillage.territories",
     "aiguillage.directory",
     "aiguillage.accounts",
+    "aiguillage.orientation",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

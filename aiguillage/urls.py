@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("aiguillage.accounts.urls")),
     path("territoires/", include("aiguillage.territories.urls")),
     path("annuaire/", include("aiguillage.directory.urls")),
+    path("orientation/", include("aiguillage.orientation.urls")),
     path("api/v1/", api_urlpatterns()),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,52 @@
+"""Orientation API: the same engine as the pages and the CLI."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ninja import Router
+from ninja.errors import HttpError
+
+from aiguillage import rules
+from aiguillage.orientation import services
+from aiguillage.orientation.models import Canal
+
+router = Router(tags=["orientation"])
+
+
+@router.post(
+    "/decisions",
+    summary="Opérateurs compétents pour une situation",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": rules.SCHEMA_SITUATION}},
+        }
+    },
+)
+def decision(request) -> dict[str, Any]:
+    """Évalue la situation (format public, clés françaises) à sa date (par défaut aujourd'hui)
+    et renvoie la décision : opérateurs compétents avec motif, fondement et sites les plus
+    proches, interlocuteurs hors CEP, informations à préciser, trace et version des règles.
+    Le diagnostic est conservé sans donnée nominative."""
+    try:
+        situation = json.loads(request.body or b"{}")
+    except json.JSONDecodeError as exc:
+        raise HttpError(400, f"JSON invalide (ligne {exc.lineno}, colonne {exc.colno}).") from exc
+    if not isinstance(situation, dict):
+        raise HttpError(422, "La situation doit être un objet JSON.")
+    try:
+        diagnostic = services.diagnostic_create(
+            situation=situation,
+            canal=Canal.API,
+            auteur=request.user if request.user.is_authenticated else None,
+        )
+    except rules.SituationInvalide as exc:
+        raise HttpError(422, "; ".join(exc.erreurs)) from exc
+    return {"diagnostic": str(diagnostic.public_id), **diagnostic.decision}
+
+
+@router.get("/situation/schema", summary="Schéma JSON d'une situation")
+def situation_schema(request) -> dict[str, Any]:
+    return rules.SCHEMA_SITUATION

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrientationConfig(AppConfig):
+    name = "aiguillage.orientation"
+    label = "orientation"
+    verbose_name = "Orientation"

@@ -1,0 +1,147 @@
+"""One engine behind every interface: the CLI, the API, the counsellor's page and the portal all
+call ``decision_for`` (and ``diagnostic_create`` to keep the diagnostic), so that the same
+situation gets the same decision everywhere.
+
+``decision_for`` runs the pure rules (``aiguillage.rules.evaluer``), then, when the situation
+has a commune, adds to each competent network its nearest sites serving that commune, from the
+directory (``directory.selectors.site_search``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+
+from aiguillage import rules
+from aiguillage.core.audit import audit_record
+from aiguillage.core.models import AuditAction
+from aiguillage.directory.models import Site
+from aiguillage.directory.selectors import site_search
+from aiguillage.orientation.models import Canal, Demande, Diagnostic
+from aiguillage.territories.models import Commune
+
+__all__ = ["SituationInvalide", "decision_for", "demande_create", "diagnostic_create"]
+
+SituationInvalide = rules.SituationInvalide
+SITES_PER_NETWORK = 3
+
+
+def _site_summary(result) -> dict:
+    site = result.site
+    return {
+        "id": site.pk,
+        "nom": site.nom,
+        "structure": site.structure.nom,
+        "structure_id": site.structure_id,
+        "adresse": site.adresse,
+        "code_postal": site.code_postal,
+        "commune": site.commune.nom,
+        "telephone": site.telephone,
+        "capacite": site.capacite,
+        "distance_km": round(result.distance_km, 1) if result.distance_km is not None else None,
+        "donnees_de_demonstration": site.est_demo,
+    }
+
+
+def _check_commune(situation: dict) -> Commune | None:
+    code = situation.get("commune")
+    if not code:
+        return None
+    commune = Commune.objects.filter(code=str(code)).first()
+    if commune is None:
+        raise rules.SituationInvalide(
+            [f"commune : code INSEE « {code} » inconnu (code à 5 caractères, par exemple 73065)."]
+        )
+    return commune
+
+
+def decision_for(situation: dict, *, on: date | None = None) -> dict:
+    """The rules' decision for ``situation``, with the nearest sites of each competent network."""
+    commune = _check_commune(situation)
+    decision = rules.evaluer(situation, date=on)
+    if commune is not None:
+        for entry in [*decision["operateurs"], *decision["hors_cep"]]:
+            page = site_search(
+                commune=commune.code, reseau=entry["reseau"], per_page=SITES_PER_NETWORK
+            )
+            entry["sites"] = [_site_summary(r) for r in page.results]
+    return decision
+
+
+@transaction.atomic
+def diagnostic_create(
+    *, situation: dict, canal: str, auteur=None, structure=None, on: date | None = None
+) -> Diagnostic:
+    """Evaluate and keep the diagnostic (situation, decision, trace, rules version; no name)."""
+    decision = decision_for(situation, on=on)
+    commune = _check_commune(situation)
+    return Diagnostic.objects.create(
+        canal=canal,
+        date_situation=on or _situation_date(situation),
+        situation=situation,
+        decision=decision,
+        trace=decision.get("trace", []),
+        version_regles=decision.get("version_regles", ""),
+        activite=situation.get("activite", ""),
+        reseaux=[o["reseau"] for o in decision["operateurs"]],
+        commune=commune,
+        region_id=commune.region_id if commune else None,
+        auteur=auteur if getattr(auteur, "is_authenticated", False) else None,
+        structure=structure,
+    )
+
+
+def _situation_date(situation: dict) -> date:
+    value = situation.get("date")
+    return date.fromisoformat(value) if value else timezone.localdate()
+
+
+CONSENT_TEXT = (
+    "J'accepte que mon prénom, mon nom, mes coordonnées, ma préférence de contact et mon message "
+    "soient transmis à {structure} pour que cette structure me recontacte au sujet de mon "
+    "projet professionnel. Ces informations ne sont visibles que par les personnes de cette "
+    "structure et sont supprimées au plus tard {mois} mois après ma demande."
+)
+RETENTION_MONTHS = 12
+
+
+def consent_text(structure_name: str) -> str:
+    return CONSENT_TEXT.format(structure=structure_name, mois=RETENTION_MONTHS)
+
+
+@transaction.atomic
+def demande_create(
+    *,
+    diagnostic: Diagnostic | None,
+    site: Site,
+    data: dict,
+    canal: str = Canal.PORTAIL,
+    request=None,
+) -> Demande:
+    """A person asks ``site``'s structure to contact them, with their explicit consent."""
+    demande = Demande.objects.create(
+        canal=canal,
+        diagnostic=diagnostic,
+        structure=site.structure,
+        site=site,
+        prenom=data["prenom"],
+        nom=data.get("nom", ""),
+        courriel=data.get("courriel", ""),
+        telephone=data.get("telephone", ""),
+        preference_contact=data["preference_contact"],
+        contact_uniquement_ainsi=data.get("contact_uniquement_ainsi", False),
+        message=data.get("message", ""),
+        consentement_texte=consent_text(site.structure.nom),
+        consenti_le=timezone.now(),
+    )
+    # The audit log records the request without its content (no personal data in the log).
+    audit_record(
+        action=AuditAction.CREATE,
+        obj=demande,
+        object_repr=f"Demande de contact pour {site.structure.nom}",
+        structure_id=site.structure_id,
+        request=request,
+    )
+    return demande

@@ -190,11 +190,15 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
     items: list[tuple[str, str]] = [("Accueil", reverse("core:home"))]
     items.append(("Annuaire", reverse("directory:search")))
     if not getattr(user, "is_authenticated", False):
+        items.insert(1, ("Trouver mon conseil", reverse("orientation:portail")))
         return [NavItem(label, url, path == url) for label, url in items]
     for grant in grants_for(user):
         if grant.role in MEMBER_ROLES:
             url = reverse("accounts:structure_detail", args=[grant.structure_id])
             items.append((grant.structure_nom, url))
+    if member_structure_ids(user):
+        items.append(("Orientation", reverse("orientation:conseiller")))
+        items.append(("Demandes", reverse("orientation:demandes")))
     scope = analysed_region_codes(user)
     if scope is ALL_REGIONS or scope:
         items.append(("Tableaux de bord régionaux", reverse("accounts:region_list")))

@@ -15,9 +15,9 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxSelectMultiple):
-                continue  # rendered item by item in core/forms/field.html
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+                css = "form-check-input me-2"
+            elif isinstance(widget, forms.CheckboxInput):
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -27,7 +27,7 @@ class SituationForm(StyledFormMixin, forms.Form):
     date = forms.DateField(
         label="Date de la situation",
         initial=timezone.localdate,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text="Les règles en vigueur à cette date s'appliquent.",
     )
     age = forms.IntegerField(label="Âge", min_value=14, max_value=100)

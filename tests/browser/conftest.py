@@ -119,6 +119,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
     context.close()
@@ -134,12 +135,41 @@ def axe():
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 
+def no_javascript_page(browser, **options):
+    """A page with JavaScript disabled, as some people browse (and as the portal must work)."""
+    context = browser.new_context(java_script_enabled=False, locale="fr-FR", **options)
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    page.aiguillage_no_js = True
+    return page
+
+
+def _axe_target(page):
+    """axe-core needs JavaScript: for a page without it, audit a copy of the same DOM (with the
+    same stylesheets, through a <base>) in a JavaScript-enabled page of the same browser."""
+    if not getattr(page, "aiguillage_no_js", False):
+        return page, None
+    context = page.context.browser.new_context(locale="fr-FR", viewport=page.viewport_size)
+    copy = context.new_page()
+    html = page.content().replace("<head>", f'<head><base href="{page.url}">', 1)
+    copy.set_content(html, wait_until="load")
+    return copy, context
+
+
 def check_accessibility(axe, page, name: str) -> None:
     """Run axe-core (WCAG 2.1 A and AA rules) and save a full-page screenshot."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
-    results = axe.run(
-        page,
-        options={"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]},
-    )
+    target, context = _axe_target(page)
+    try:
+        results = axe.run(
+            target,
+            options={
+                "runOnly": {"type": "tag", "values": WCAG_TAGS},
+                "resultTypes": ["violations"],
+            },
+        )
+    finally:
+        if context is not None:
+            context.close()
     assert results.violations_count == 0, f"{name} ({page.url}):\n{results.generate_report()}"

@@ -130,3 +130,19 @@ def test_openapi_documents_the_situation(client):
     schema = client.get("/api/v1/openapi.json").json()
     body = schema["paths"]["/api/v1/orientation/decisions"]["post"]["requestBody"]
     assert "activite" in json.dumps(body)
+
+
+def test_counsellor_form_shows_the_date_as_a_date_input_can_read_it(client):
+    from django.utils import timezone
+
+    client.force_login(MembershipFactory().user)
+    body = client.get("/orientation/conseiller/").content.decode()
+    assert f'value="{timezone.localdate().isoformat()}"' in body
+
+
+def test_counsellor_page_is_for_structure_members(client):
+    from aiguillage.accounts.models import Role
+    from tests.factories import user_with_role
+
+    client.force_login(user_with_role(Role.ANALYSTE))
+    assert client.get("/orientation/conseiller/").status_code == 404

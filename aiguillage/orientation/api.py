@@ -44,7 +44,7 @@ def decision(request) -> dict[str, Any]:
         )
     except rules.SituationInvalide as exc:
         raise HttpError(422, "; ".join(exc.erreurs)) from exc
-    return {"diagnostic": str(diagnostic.public_id), **diagnostic.decision}
+    return {"diagnostic": str(diagnostic.public_id), **diagnostic.decision_complete}
 
 
 @router.get("/situation/schema", summary="Schéma JSON d'une situation")

@@ -58,6 +58,11 @@ class Diagnostic(models.Model):
     def __str__(self) -> str:
         return f"Diagnostic {self.public_id} ({self.get_canal_display()})"
 
+    @property
+    def decision_complete(self) -> dict:
+        """The decision as the rules returned it, trace included."""
+        return {**self.decision, "trace": self.trace}
+
 
 class PreferenceContact(models.TextChoices):
     COURRIEL = "courriel", "Par courriel"

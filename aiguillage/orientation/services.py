@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from aiguillage import rules
@@ -77,11 +77,18 @@ def diagnostic_create(
     """Evaluate and keep the diagnostic (situation, decision, trace, rules version; no name)."""
     decision = decision_for(situation, on=on)
     commune = _check_commune(situation)
+    if connection.vendor == "postgresql":
+        # An anonymous statistical record: it need not wait for the WAL flush. A crash may lose
+        # the last fraction of a second of diagnostics, never anything about a person; the
+        # transaction stays atomic and ordered.
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
     return Diagnostic.objects.create(
         canal=canal,
         date_situation=on or _situation_date(situation),
         situation=situation,
-        decision=decision,
+        # The trace is kept once, in its own column (see Diagnostic.decision_complete).
+        decision={k: v for k, v in decision.items() if k != "trace"},
         trace=decision.get("trace", []),
         version_regles=decision.get("version_regles", ""),
         activite=situation.get("activite", ""),

@@ -163,7 +163,7 @@ def conseiller(request):
             for message in getattr(exc, "erreurs", None) or [str(exc)]:
                 form.add_error(None, message)
         else:
-            decision = diagnostic.decision
+            decision = diagnostic.decision_complete
             return render(
                 request,
                 "orientation/resultat.html",

@@ -76,7 +76,7 @@ def test_cli_api_and_counsellor_page_agree(client, sites):
     form.update(cadre="oui", rqth="non")
     page = client.post("/orientation/conseiller/", form)
     assert page.status_code == 200
-    from_page = Diagnostic.objects.get(canal="conseiller").decision
+    from_page = Diagnostic.objects.get(canal="conseiller").decision_complete
     assert from_cli == from_api == from_page
     body = page.content.decode()
     for operateur in from_cli["operateurs"]:

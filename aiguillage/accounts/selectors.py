@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from django.db.models import Count, Sum
+from django.utils import timezone
 
 from aiguillage.accounts.models import Membership, Role
 from aiguillage.directory.models import Reseau, Structure
+from aiguillage.orientation.models import Diagnostic
+from aiguillage.orientation.questionnaire import BY_KEY
 from aiguillage.territories.maps import SEQUENTIAL_PALETTE, classify, svg_map
 from aiguillage.territories.models import Commune, Departement, Epci, Region
 
@@ -50,7 +55,18 @@ def region_overview(*, region: Region) -> dict:
         )
         for d in departements
     )
+    since = timezone.now() - timedelta(days=365)
+    by_activity = dict(
+        Diagnostic.objects.filter(region=region, cree_le__gte=since)
+        .values_list("activite")
+        .annotate(nb=Count("id"))
+        .values_list("activite", "nb")
+    )
     return {
+        "diagnostics": [
+            (label, by_activity.get(value, 0)) for value, label in BY_KEY["activite"].choices
+        ],
+        "nb_diagnostics": sum(by_activity.values()),
         "carte": carte,
         "legende": list(zip(SEQUENTIAL_PALETTE, legend, strict=True)),
         "nb_communes": territory["nb"] or 0,

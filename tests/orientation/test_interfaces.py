@@ -146,3 +146,30 @@ def test_counsellor_page_is_for_structure_members(client):
 
     client.force_login(user_with_role(Role.ANALYSTE))
     assert client.get("/orientation/conseiller/").status_code == 404
+
+
+def test_portal_decision_is_the_engine_decision(client, sites):
+    answers = {"activite": "salarie", "contrat": "cdd", "age": "24", "rqth": "non", "cadre": "oui"}
+    client.post("/orientation/resultat/", {**answers, "commune": "73065"})
+    stored = Diagnostic.objects.get(canal="portail")
+    expected = decision_for(
+        {
+            "activite": "salarie",
+            "contrat": "cdd",
+            "age": 24,
+            "rqth": False,
+            "cadre": True,
+            "commune": "73065",
+        }
+    )
+    assert stored.decision_complete == expected
+
+
+def test_regional_dashboard_counts_diagnostics_per_situation(client, sites):
+    from aiguillage.accounts.models import Role
+    from tests.factories import user_with_role
+
+    client.post("/api/v1/orientation/decisions", SITUATION, content_type="application/json")
+    client.force_login(user_with_role(Role.ANALYSTE))
+    body = client.get("/regions/84/").content.decode()
+    assert "Diagnostics d'orientation des 12 derniers mois (1)" in body

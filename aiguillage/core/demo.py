@@ -162,6 +162,7 @@ DemoStep = Callable[[dict[str, Structure]], None]
 #: runs, so that core never imports the capabilities at module load (no import cycle).
 DEMO_STEPS: list[DemoStep | str] = [
     "aiguillage.directory.demo.directory_demo_load",
+    "aiguillage.orientation.demo.orientation_demo_load",
 ]
 
 

@@ -195,3 +195,16 @@ def test_a_request_is_visible_to_its_structure_only(client, diagnostic_with_site
         assert client.get(url).status_code == 404
     client.logout()
     assert client.get(url).status_code == 302  # to the login page
+
+
+def test_demo_requests_are_idempotent_and_visible_to_the_demo_counsellor(client):
+    from aiguillage.core.demo import demo_load
+
+    demo_load()
+    demo_load()
+    assert Demande.objects.count() == 2
+    from aiguillage.accounts.models import User
+
+    client.force_login(User.objects.get(email="conseiller@demo.aiguillage.example"))
+    body = client.get("/orientation/demandes/").content.decode()
+    assert body.count("Ouvrir<span") == 2

@@ -64,6 +64,11 @@ def test_conseiller(page, demo_server, axe):
     check_accessibility(axe, page, "conseiller-membre")
     page.goto(demo_server + "/compte/")
     check_accessibility(axe, page, "conseiller-compte")
+    page.get_by_role("link", name="Demandes").click()
+    check_accessibility(axe, page, "conseiller-demandes")
+    page.get_by_role("link", name="Ouvrir").first.click()
+    assert "Données de démonstration" in page.locator("main").inner_text()
+    check_accessibility(axe, page, "conseiller-demande")
     assert page.goto(demo_server + "/audit/").status == 404
 
 

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "aiguillage.directory",
     "aiguillage.accounts",
     "aiguillage.orientation",
+    "aiguillage.observatory",
 ]
 if OIDC_ENABLED:
     INSTALLED_APPS.append("mozilla_django_oidc")

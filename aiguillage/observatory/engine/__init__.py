@@ -1,0 +1,1 @@
+"""Load, compute, classify, explain: the observatory's engine (pure Python + polars)."""

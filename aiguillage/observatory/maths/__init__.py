@@ -1,0 +1,1 @@
+"""Network maths on polars frames, per group of key columns (territory, period…). No Django."""

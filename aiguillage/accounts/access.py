@@ -202,6 +202,7 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
     scope = analysed_region_codes(user)
     if scope is ALL_REGIONS or scope:
         items.append(("Tableaux de bord régionaux", reverse("accounts:region_list")))
+        items.append(("Observatoire", reverse("observatory:index")))
     if is_administrateur(user):
         items.append(("Journal d'audit", reverse("core:audit_log")))
     return [

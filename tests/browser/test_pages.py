@@ -110,6 +110,13 @@ def test_analyste(page, demo_server, axe):
     page.goto(demo_server + "/regions/84/")
     assert "Camille" not in page.content()  # no person on an aggregate dashboard
     check_accessibility(axe, page, "analyste-region")
+    page.get_by_role("link", name="Observatoire").click()
+    check_accessibility(axe, page, "observatoire-index")
+    page.get_by_role("link", name="Région simulée A").click()
+    check_accessibility(axe, page, "observatoire-region")
+    page.locator("tbody a").first.click()
+    assert "Ce qui a décidé" in page.locator("main").inner_text()
+    check_accessibility(axe, page, "observatoire-territoire")
 
 
 def test_administrateur(page, demo_server, axe):

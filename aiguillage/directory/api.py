@@ -114,6 +114,11 @@ class SearchQuery(Schema):
     par_page: int = Field(selectors.PER_PAGE, ge=1, le=selectors.MAX_RESULTS)
 
 
+def _unprocessable(exc: ValidationError) -> HttpError:
+    """A 422 whose detail names each wrong field, in French."""
+    return HttpError(422, "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items()))
+
+
 def _check_choice(value: str | None, allowed, field: str) -> None:
     if value and value not in allowed:
         raise HttpError(422, f"{field} : valeur « {value} » inconnue.")
@@ -183,8 +188,7 @@ def _save_site(request, *, site: Site, payload: SiteIn) -> Site:
     try:
         return services.site_save(acting_user=request.user, data=data, site=site, request=request)
     except ValidationError as exc:
-        message = "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise HttpError(422, message) from exc
+        raise _unprocessable(exc) from exc
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, auth=django_auth, summary="Modifier un site")
@@ -236,8 +240,7 @@ def site_create(request, structure_id: int, payload: SiteCreateIn):
             request=request,
         )
     except ValidationError as exc:
-        message = "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise HttpError(422, message) from exc
+        raise _unprocessable(exc) from exc
     return Status(201, selectors.site_detail(site_id=created.pk))
 
 
@@ -267,8 +270,7 @@ def _save_service(request, **kwargs):
     try:
         return services.service_save(acting_user=request.user, request=request, **kwargs)
     except ValidationError as exc:
-        message = "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items())
-        raise HttpError(422, message) from exc
+        raise _unprocessable(exc) from exc
 
 
 @router.post(

@@ -1,3 +1,5 @@
+"""URLs of the observatory pages."""
+
 from django.urls import path
 
 from aiguillage.observatory import views

@@ -103,8 +103,7 @@ def test_student_without_a_job_goes_back_once(page, demo_server, axe):
     page.goto(demo_server + "/orientation/")
     answer(page, choice="Je suis étudiant ou étudiante")
     page.get_by_role("link", name="Question précédente").click()
-    page.locator("#question").wait_for()
-    assert "Quelle est votre situation" in page.locator("#question").inner_text()
+    expect(page.locator("#question")).to_contain_text("Quelle est votre situation")
     walk(
         page,
         demo_server,

@@ -10,6 +10,7 @@ from aiguillage.core.forms import StyledFormMixin
 from aiguillage.directory import referentials
 from aiguillage.directory.models import Capacite, Niveau, Service, Site
 from aiguillage.directory.reseaux import Reseau
+from aiguillage.territories.models import Commune
 
 _CODES = re.compile(r"[\s,;]+")
 
@@ -112,8 +113,6 @@ class SiteForm(StyledFormMixin, forms.Form):
         return initial
 
     def clean_commune(self):
-        from aiguillage.territories.models import Commune
-
         code = self.cleaned_data["commune"].strip().upper()
         commune = Commune.objects.filter(code=code).first()
         if commune is None:

@@ -37,6 +37,15 @@ __all__ = [
 ]
 
 
+def source_id_unique(prefix: str) -> models.UniqueConstraint:
+    """Records imported from a source are unique by (source, id); local ones have no id."""
+    return models.UniqueConstraint(
+        fields=["source", "id_source"],
+        condition=~models.Q(id_source=""),
+        name=f"{prefix}_source_id_unique",
+    )
+
+
 siret_validator = RegexValidator(r"^\d{14}$", "Le SIRET compte exactement 14 chiffres.")
 
 
@@ -92,11 +101,7 @@ class Structure(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("id")), name="structure_not_own_parent"
             ),
-            models.UniqueConstraint(
-                fields=["source", "id_source"],
-                condition=~models.Q(id_source=""),
-                name="structure_source_id_unique",
-            ),
+            source_id_unique("structure"),
         ]
 
     def __str__(self) -> str:
@@ -181,11 +186,7 @@ class Site(models.Model):
             models.Index(fields=["structure", "nom"], name="site_structure_idx"),
         ]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "id_source"],
-                condition=~models.Q(id_source=""),
-                name="site_source_id_unique",
-            ),
+            source_id_unique("site"),
             models.CheckConstraint(
                 condition=(models.Q(latitude__isnull=True) & models.Q(longitude__isnull=True))
                 | (
@@ -262,11 +263,7 @@ class Service(models.Model):
         verbose_name = "service"
         ordering = ["nom"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["source", "id_source"],
-                condition=~models.Q(id_source=""),
-                name="service_source_id_unique",
-            ),
+            source_id_unique("service"),
         ]
 
     def __str__(self) -> str:

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.db.models import prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
@@ -122,6 +123,7 @@ def _dessertes_display(site) -> list[tuple[str, str, str]]:
 def site_edit(request, site_id: int | None = None, structure_id: int | None = None):
     if site_id is not None:
         site = access.site_get_for_manager(user=request.user, site_id=site_id)
+        prefetch_related_objects([site], "dessertes")  # read once for the form and the save
         structure = site.structure
         initial = SiteForm.initial_for(site)
     else:

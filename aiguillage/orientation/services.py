@@ -59,6 +59,10 @@ def _check_commune(situation: dict) -> Commune | None:
 
 def decision_for(situation: dict, *, on: date | None = None) -> dict:
     """The rules' decision for ``situation``, with the nearest sites of each competent network."""
+    return _decide(situation, on=on)[0]
+
+
+def _decide(situation: dict, *, on: date | None) -> tuple[dict, Commune | None]:
     commune = _check_commune(situation)
     decision = rules.evaluer(situation, date=on)
     if commune is not None:
@@ -67,7 +71,7 @@ def decision_for(situation: dict, *, on: date | None = None) -> dict:
                 commune=commune.code, reseau=entry["reseau"], per_page=SITES_PER_NETWORK
             )
             entry["sites"] = [_site_summary(r) for r in page.results]
-    return decision
+    return decision, commune
 
 
 @transaction.atomic
@@ -75,8 +79,7 @@ def diagnostic_create(
     *, situation: dict, canal: str, auteur=None, structure=None, on: date | None = None
 ) -> Diagnostic:
     """Evaluate and keep the diagnostic (situation, decision, trace, rules version; no name)."""
-    decision = decision_for(situation, on=on)
-    commune = _check_commune(situation)
+    decision, commune = _decide(situation, on=on)
     if connection.vendor == "postgresql":
         # An anonymous statistical record: it need not wait for the WAL flush. A crash may lose
         # the last fraction of a second of diagnostics, never anything about a person; the

@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "aiguillage.directory",
     "aiguillage.accounts",
     "aiguillage.orientation",
+    "aiguillage.referrals",
     "aiguillage.observatory",
 ]
 if OIDC_ENABLED:
@@ -271,3 +272,27 @@ AIGUILLAGE_ANNUAIRE_FRAICHEUR_JOURS = int(
     os.environ.get("AIGUILLAGE_ANNUAIRE_FRAICHEUR_JOURS", "180")
 )
 AIGUILLAGE_ANNUAIRE_RELANCE_JOURS = int(os.environ.get("AIGUILLAGE_ANNUAIRE_RELANCE_JOURS", "30"))
+
+# Referrals (adressages): public address used in e-mails, reminder ladder (working days, French
+# public holidays excluded), consent and retention periods. See docs/adressages.md.
+AIGUILLAGE_URL_PUBLIQUE = os.environ.get("AIGUILLAGE_URL_PUBLIQUE", "http://127.0.0.1:8000")
+AIGUILLAGE_ADRESSAGES_RAPPEL_JOURS_OUVRES = int(
+    os.environ.get("AIGUILLAGE_ADRESSAGES_RAPPEL_JOURS_OUVRES", "5")
+)
+AIGUILLAGE_ADRESSAGES_ESCALADE_JOURS_OUVRES = int(
+    os.environ.get("AIGUILLAGE_ADRESSAGES_ESCALADE_JOURS_OUVRES", "10")
+)
+AIGUILLAGE_ADRESSAGES_EXPIRATION_JOURS = int(
+    os.environ.get("AIGUILLAGE_ADRESSAGES_EXPIRATION_JOURS", "30")
+)
+AIGUILLAGE_CONSENTEMENT_DUREE_MOIS = int(os.environ.get("AIGUILLAGE_CONSENTEMENT_DUREE_MOIS", "24"))
+AIGUILLAGE_ADRESSAGES_CONSERVATION_MOIS = int(
+    os.environ.get("AIGUILLAGE_ADRESSAGES_CONSERVATION_MOIS", "24")
+)
+AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS = int(
+    os.environ.get("AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS", str(5 * 1024 * 1024))
+)
+
+# The API's diagnostics are written in the background, in batches, rather than in the request
+# (ADR 0002): a crash may lose the last fraction of a second of these anonymous records.
+AIGUILLAGE_DIAGNOSTICS_DIFFERES = env_bool("AIGUILLAGE_DIAGNOSTICS_DIFFERES", True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("territoires/", include("aiguillage.territories.urls")),
     path("annuaire/", include("aiguillage.directory.urls")),
     path("orientation/", include("aiguillage.orientation.urls")),
+    path("adressages/", include("aiguillage.referrals.urls")),
     path("observatoire/", include("aiguillage.observatory.urls")),
     path("api/v1/", api_urlpatterns()),
     path("admin/", admin.site.urls),

@@ -3,6 +3,8 @@ people are synthetic."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
@@ -148,3 +150,115 @@ def site_serving(
     site = SiteFactory(commune=Commune.objects.get(code=commune), **site_kwargs)
     DesserteFactory(site=site, niveau=niveau, code=code or commune, public=public)
     return site
+
+
+# --- Referrals --------------------------------------------------------------------------------
+
+
+class PersonneFactory(DjangoModelFactory):
+    class Meta:
+        model = "referrals.Personne"
+
+    prenom = factory.Faker("first_name", locale="fr_FR")
+    nom = factory.Faker("last_name", locale="fr_FR")
+    date_naissance = factory.Faker("date_of_birth", minimum_age=18, maximum_age=60)
+    courriel = factory.Sequence(lambda n: f"usager{n}@exemple.test")
+    telephone = factory.Sequence(lambda n: f"06 12 34 {n // 100 % 100:02d} {n % 100:02d}")
+    preference_contact = "telephone"
+
+
+@dataclass
+class Scene:
+    """Two structures, a counsellor in each, a person and their consent for the receiver."""
+
+    emettrice: Structure
+    destinataire: Structure
+    emetteur: User
+    recepteur: User
+    personne: object
+    consentement: object
+
+
+def scene_adressage(
+    *,
+    emettrice: Structure | None = None,
+    destinataire: Structure | None = None,
+    donnees=(),
+    autres_destinataires=(),
+) -> Scene:
+    from aiguillage.referrals import services
+
+    emettrice = emettrice or StructureFactory(reseau=Reseau.MISSION_LOCALE)
+    destinataire = destinataire or StructureFactory(reseau=Reseau.FRANCE_TRAVAIL)
+    emetteur = MembershipFactory(structure=emettrice).user
+    recepteur = MembershipFactory(structure=destinataire).user
+    personne = PersonneFactory(structure_creatrice=emettrice)
+    consentement = services.consentement_create(
+        personne=personne,
+        structures=[destinataire, *autres_destinataires],
+        donnees=donnees,
+        mode="en_personne",
+        recueilli_par=emetteur,
+        structure=emettrice,
+    )
+    return Scene(emettrice, destinataire, emetteur, recepteur, personne, consentement)
+
+
+def adressage_envoye(scene: Scene | None = None, **kwargs):
+    from aiguillage.referrals import services
+
+    scene = scene or scene_adressage()
+    (adressage,) = services.adressage_create(
+        personne=scene.personne,
+        consentement=scene.consentement,
+        destinataires=[scene.destinataire],
+        motif=kwargs.pop("motif", "Projet de reconversion"),
+        emettrice=scene.emettrice,
+        emis_par=scene.emetteur,
+        **kwargs,
+    )
+    return adressage
+
+
+# How to bring a referral to each status through the real state machine: (target, side, motif).
+CHEMINS = {
+    "envoyee": [],
+    "recue": [("recue", "destinataire", "")],
+    "acceptee": [("recue", "destinataire", ""), ("acceptee", "destinataire", "")],
+    "refusee": [("recue", "destinataire", ""), ("refusee", "destinataire", "pas_de_capacite")],
+    "redirigee": [("recue", "destinataire", ""), ("redirigee", "destinataire", "")],
+    "premier_contact": [
+        ("acceptee", "destinataire", ""),
+        ("premier_contact", "destinataire", ""),
+    ],
+    "en_cours": [
+        ("acceptee", "destinataire", ""),
+        ("premier_contact", "destinataire", ""),
+        ("en_cours", "destinataire", ""),
+    ],
+    "terminee": [
+        ("acceptee", "destinataire", ""),
+        ("premier_contact", "destinataire", ""),
+        ("terminee", "destinataire", "emploi"),
+    ],
+    "expiree": [("expiree", "systeme", "")],
+    "annulee": [("annulee", "emettrice", "annulee_par_emettrice")],
+}
+
+
+def adressage_au_statut(statut: str, scene: Scene | None = None):
+    """A referral brought to ``statut`` by the services, as users would."""
+    from aiguillage.referrals import services
+
+    scene = scene or scene_adressage()
+    adressage = adressage_envoye(scene)
+    for vers, side, motif in CHEMINS[statut]:
+        user = {"destinataire": scene.recepteur, "emettrice": scene.emetteur}.get(side)
+        adressage = services.adressage_transition(
+            adressage=adressage,
+            vers=vers,
+            acting_user=user,
+            side="systeme" if side == "systeme" else None,
+            motif=motif,
+        )
+    return adressage, scene

@@ -1,0 +1,730 @@
+"""Writes on referrals: every user-visible change is one audited, atomic function here.
+
+Moves of status go through ``adressage_transition`` only, which checks ``workflow.TRANSITIONS``
+and the acting side, writes the ``Transition`` log and notifies after commit. The status itself
+is changed by a compare-and-set ``UPDATE … WHERE statut = <expected>``, so two concurrent moves
+cannot both win; the fan-out's "first to accept takes it" is the same compare-and-set on
+``Diffusion.prise_par``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+
+from aiguillage.accounts.access import member_structure_ids
+from aiguillage.core.audit import audit_record
+from aiguillage.core.models import AuditAction
+from aiguillage.referrals import workflow
+from aiguillage.referrals.models import (
+    DONNEES_MINIMALES,
+    STATUTS_FINAUX,
+    STATUTS_OUVERTS,
+    Accompagnement,
+    Adressage,
+    Canal,
+    Consentement,
+    Diffusion,
+    DonneePartagee,
+    EvenementAccompagnement,
+    MembreAccompagnement,
+    Message,
+    ModeConsentement,
+    MotifAnnulation,
+    MotifRefus,
+    NiveauAcces,
+    Personne,
+    PieceJointe,
+    Resultat,
+    RoleAccompagnement,
+    Statut,
+    Transition,
+    TypeEvenement,
+    TypeNotification,
+)
+from aiguillage.referrals.notifications import notify_structure
+from aiguillage.referrals.workflow import Side, TransitionInterdite
+from aiguillage.territories.search import normalise
+
+__all__ = [
+    "DonneesInvalides",
+    "TransitionInterdite",
+    "accompagnement_create",
+    "accompagnement_evenement_add",
+    "accompagnement_membre_add",
+    "adressage_create",
+    "adressage_rediriger",
+    "adressage_transition",
+    "consentement_create",
+    "consentement_retirer",
+    "consentement_texte",
+    "message_create",
+    "personne_create",
+    "personne_doublons",
+]
+
+
+class DonneesInvalides(ValueError):
+    """Bad input to a service, with French messages naming the field."""
+
+    def __init__(self, erreurs: dict[str, str]):
+        self.erreurs = erreurs
+        super().__init__("; ".join(f"{k} : {v}" for k, v in erreurs.items()))
+
+
+OUVERTS = [str(s) for s in STATUTS_OUVERTS]
+
+
+def _lien(adressage: Adressage) -> str:
+    return reverse("referrals:detail", args=[adressage.public_id])
+
+
+# --- People -----------------------------------------------------------------------------------
+
+
+def personne_doublons(*, prenom: str, nom: str, date_naissance: date | None, commune_id=None):
+    """Existing people with the same names, birth date and commune (accents and case ignored)."""
+    if not date_naissance:
+        return Personne.objects.none()
+    found = Personne.objects.filter(
+        prenom_normalise=normalise(prenom),
+        nom_normalise=normalise(nom),
+        date_naissance=date_naissance,
+        anonymisee_le__isnull=True,
+        fusionnee_dans__isnull=True,
+    )
+    if commune_id:
+        found = found.filter(Q(commune_id=commune_id) | Q(commune__isnull=True))
+    return found
+
+
+@transaction.atomic
+def personne_create(*, data: dict, structure=None, acting_user=None, request=None) -> Personne:
+    """Record a person (minimum data). Raise ``DonneesInvalides`` without a way to reach them."""
+    erreurs = {}
+    if not (data.get("prenom") or "").strip():
+        erreurs["prenom"] = "Le prénom est obligatoire."
+    if not data.get("courriel") and not data.get("telephone"):
+        erreurs["courriel"] = "Indiquez au moins un moyen de contact : courriel ou téléphone."
+    preference = data.get("preference_contact") or ""
+    if preference in ("telephone", "sms") and not data.get("telephone"):
+        erreurs["telephone"] = "La préférence de contact demande un numéro de téléphone."
+    if preference == "courriel" and not data.get("courriel"):
+        erreurs["courriel"] = "La préférence de contact demande une adresse électronique."
+    if erreurs:
+        raise DonneesInvalides(erreurs)
+    personne = Personne.objects.create(
+        structure_creatrice=structure,
+        prenom=data["prenom"].strip(),
+        nom=(data.get("nom") or "").strip(),
+        date_naissance=data.get("date_naissance"),
+        commune=data.get("commune"),
+        courriel=data.get("courriel") or "",
+        telephone=data.get("telephone") or "",
+        preference_contact=preference or ("courriel" if data.get("courriel") else "telephone"),
+        contact_uniquement_ainsi=bool(data.get("contact_uniquement_ainsi")),
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=acting_user,
+        obj=personne,
+        object_repr=f"Personne {personne.public_id}",
+        structure_id=structure.pk if structure else None,
+        request=request,
+    )
+    return personne
+
+
+# --- Consent ----------------------------------------------------------------------------------
+
+CONSENTEMENT_TEXTE = (
+    "J'accepte que {donnees} soient transmis à {structures} pour {objet}. "
+    "Je peux retirer ce consentement à tout moment ; la ou les structures destinataires n'auront "
+    "alors plus accès à ces informations. Ce consentement vaut jusqu'au {fin:%d/%m/%Y}."
+)
+
+
+def consentement_texte(*, donnees, structures, fin: date, objet: str = "") -> str:
+    labels = [DonneePartagee(d).label.lower() for d in donnees]
+    return CONSENTEMENT_TEXTE.format(
+        donnees=", ".join(labels),
+        structures=", ".join(s.nom for s in structures),
+        objet=objet or "que l'on me recontacte au sujet de mon projet professionnel",
+        fin=fin,
+    )
+
+
+def consentement_create(
+    *,
+    personne: Personne,
+    structures,
+    donnees,
+    mode: str,
+    recueilli_par=None,
+    structure=None,
+    duree_mois: int | None = None,
+    texte: str = "",
+) -> Consentement:
+    """Record the person's explicit consent to share ``donnees`` with ``structures``."""
+    structures = list(structures)
+    donnees = list(dict.fromkeys([*DONNEES_MINIMALES, *donnees]))
+    erreurs = {}
+    if not structures:
+        erreurs["structures"] = "Choisissez au moins une structure destinataire."
+    if mode not in ModeConsentement.values:
+        erreurs["mode"] = "Mode de recueil inconnu : " + ", ".join(ModeConsentement.values) + "."
+    if mode != ModeConsentement.PORTAIL and recueilli_par is None:
+        erreurs["recueilli_par"] = "Indiquez qui a recueilli le consentement."
+    if erreurs:
+        raise DonneesInvalides(erreurs)
+    now = timezone.now()
+    mois = duree_mois or settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
+    fin = (now + timedelta(days=round(mois * 30.44))).date()
+    consent = Consentement.objects.create(
+        personne=personne,
+        donnees_partagees=[str(d) for d in donnees],
+        mode=mode,
+        recueilli_par=recueilli_par,
+        structure=structure,
+        texte=texte or consentement_texte(donnees=donnees, structures=structures, fin=fin),
+        donne_le=now,
+        valable_jusqu_au=fin,
+    )
+    consent.structures.set(structures)
+    return consent
+
+
+@transaction.atomic
+def consentement_retirer(*, consentement: Consentement, acting_user=None, request=None) -> int:
+    """The person withdraws consent: receivers lose access and open referrals close."""
+    updated = Consentement.objects.filter(pk=consentement.pk, retire_le__isnull=True).update(
+        retire_le=timezone.now(), retire_par=acting_user
+    )
+    if not updated:
+        raise TransitionInterdite("Ce consentement a déjà été retiré.")
+    consentement.refresh_from_db()
+    closed = 0
+    for adressage in consentement.adressages.filter(statut__in=OUVERTS):
+        adressage_transition(
+            adressage=adressage,
+            vers=Statut.ANNULEE,
+            acting_user=acting_user,
+            side=Side.SYSTEME,
+            motif=MotifAnnulation.CONSENTEMENT_RETIRE,
+        )
+        closed += 1
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        obj=consentement,
+        object_repr=f"Retrait du consentement {consentement.public_id}",
+        request=request,
+        details={"adressages_clos": closed},
+    )
+    return closed
+
+
+# --- Referrals --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def adressage_create(
+    *,
+    personne: Personne,
+    consentement: Consentement,
+    destinataires,
+    motif: str,
+    note: str = "",
+    canal: str = Canal.CONSEILLER,
+    emettrice=None,
+    emis_par=None,
+    site=None,
+    diagnostic=None,
+    origine: Adressage | None = None,
+    request=None,
+) -> list[Adressage]:
+    """Send the person to one structure, or fan the request out to several (first to accept
+    takes it). The consent must cover every receiver."""
+    destinataires = list(dict.fromkeys(destinataires))
+    erreurs = {}
+    if not destinataires:
+        erreurs["destinataires"] = "Choisissez au moins une structure destinataire."
+    if not (motif or "").strip():
+        erreurs["motif"] = "Indiquez le motif de l'adressage."
+    if emettrice is not None and any(d.pk == emettrice.pk for d in destinataires):
+        erreurs["destinataires"] = "Une structure ne peut pas s'adresser une personne à elle-même."
+    covered = set(consentement.structures.values_list("pk", flat=True))
+    missing = [d.nom for d in destinataires if d.pk not in covered]
+    if missing:
+        erreurs["consentement"] = (
+            "Le consentement de la personne ne couvre pas : " + ", ".join(missing) + "."
+        )
+    if consentement.personne_id != personne.pk or not consentement.actif(timezone.localdate()):
+        erreurs["consentement"] = "Le consentement n'est pas valable pour cette personne."
+    if erreurs:
+        raise DonneesInvalides(erreurs)
+    now = timezone.now()
+    diffusion = Diffusion.objects.create() if len(destinataires) > 1 else None
+    created = []
+    for destinataire in destinataires:
+        adressage = Adressage.objects.create(
+            canal=canal,
+            personne=personne,
+            consentement=consentement,
+            emettrice=emettrice,
+            emis_par=emis_par if getattr(emis_par, "is_authenticated", False) else None,
+            destinataire=destinataire,
+            site=site if site is not None and site.structure_id == destinataire.pk else None,
+            diagnostic=diagnostic,
+            diffusion=diffusion,
+            origine=origine,
+            motif=motif.strip()[:200],
+            note=note,
+            statut=Statut.ENVOYEE,
+            statut_depuis=now,
+        )
+        Transition.objects.create(
+            adressage=adressage,
+            de="",
+            vers=Statut.ENVOYEE,
+            le=now,
+            par=adressage.emis_par,
+            structure=emettrice,
+        )
+        audit_record(
+            action=AuditAction.CREATE,
+            actor=emis_par,
+            obj=adressage,
+            structure_id=emettrice.pk if emettrice else destinataire.pk,
+            request=request,
+            details={"destinataire": destinataire.pk, "diffusion": bool(diffusion)},
+        )
+        qui = emettrice.nom if emettrice else "le portail public"
+        notify_structure(
+            structure_id=destinataire.pk,
+            type=TypeNotification.NOUVEL_ADRESSAGE,
+            texte=f"Nouvel adressage reçu de {qui} : {adressage.motif}",
+            lien=_lien(adressage),
+            adressage=adressage,
+        )
+        created.append(adressage)
+    return created
+
+
+STAMPS = {
+    Statut.RECUE: "recue_le",
+    Statut.ACCEPTEE: "acceptee_le",
+    Statut.PREMIER_CONTACT: "premier_contact_le",
+}
+
+
+@transaction.atomic
+def adressage_transition(
+    *,
+    adressage: Adressage,
+    vers: str,
+    acting_user=None,
+    side: str | None = None,
+    motif: str = "",
+    commentaire: str = "",
+    request=None,
+) -> Adressage:
+    """Move the referral to ``vers`` if the state machine and the user's side allow it.
+
+    ``motif`` is the coded reason: a ``MotifRefus`` for ``refusee``, a ``Resultat`` for
+    ``terminee``, a ``MotifAnnulation`` for ``annulee``. A forbidden move raises
+    ``TransitionInterdite`` and changes nothing."""
+    de = adressage.statut
+    sides = {side} if side else _sides(adressage, acting_user)
+    if not sides:
+        raise TransitionInterdite("Vous n'êtes membre d'aucune structure de cet adressage.")
+    errors = []
+    for candidate in sides:
+        try:
+            workflow.check(de, vers, candidate)
+        except TransitionInterdite as exc:
+            errors.append(exc)
+        else:
+            break
+    else:
+        raise errors[0]
+    fields = _fields_for(vers, motif, commentaire)
+    now = timezone.now()
+    if vers in STAMPS:
+        fields[STAMPS[vers]] = now
+    if vers == Statut.ACCEPTEE and not adressage.recue_le:
+        fields["recue_le"] = now
+    if vers in STATUTS_FINAUX:
+        fields["cloturee_le"] = now
+    if vers == Statut.ACCEPTEE and adressage.diffusion_id:
+        taken = Diffusion.objects.filter(pk=adressage.diffusion_id, prise_par__isnull=True).update(
+            prise_par=adressage
+        )
+        if not taken:
+            raise TransitionInterdite(
+                "Une autre structure a déjà pris en charge cette demande : elle ne peut plus "
+                "être acceptée."
+            )
+    updated = Adressage.objects.filter(pk=adressage.pk, statut=de).update(
+        statut=vers, statut_depuis=now, modifie_le=now, **fields
+    )
+    if not updated:
+        current = Adressage.objects.filter(pk=adressage.pk).values_list("statut", flat=True).first()
+        raise TransitionInterdite(
+            "L'adressage a changé entre-temps (statut actuel : "
+            f"« {Statut(current).label if current else 'supprimé'} »). Rechargez la page."
+        )
+    acting_structure = _acting_structure(adressage, acting_user, sides)
+    Transition.objects.create(
+        adressage=adressage,
+        de=de,
+        vers=vers,
+        le=now,
+        par=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        structure=acting_structure,
+        motif=motif,
+        commentaire=commentaire,
+    )
+    adressage.refresh_from_db()
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        obj=adressage,
+        structure_id=acting_structure.pk if acting_structure else adressage.destinataire_id,
+        request=request,
+        details={"de": de, "vers": vers, "motif": motif},
+    )
+    _notify_transition(adressage, de, vers, acting_user)
+    if vers == Statut.ACCEPTEE and adressage.diffusion_id:
+        _close_siblings(adressage)
+    return adressage
+
+
+def _sides(adressage: Adressage, user) -> set[str]:
+    ids = member_structure_ids(user) if user is not None else set()
+    sides = set()
+    if adressage.destinataire_id in ids:
+        sides.add(Side.DESTINATAIRE)
+    if adressage.emettrice_id is not None and adressage.emettrice_id in ids:
+        sides.add(Side.EMETTRICE)
+    return sides
+
+
+def _acting_structure(adressage: Adressage, user, sides: set[str]):
+    if Side.DESTINATAIRE in sides:
+        return adressage.destinataire
+    if Side.EMETTRICE in sides:
+        return adressage.emettrice
+    return None
+
+
+def _fields_for(vers: str, motif: str, commentaire: str) -> dict:
+    if vers == Statut.REFUSEE:
+        if motif not in MotifRefus.values:
+            raise TransitionInterdite(
+                "Un refus doit être motivé : " + ", ".join(MotifRefus.values) + "."
+            )
+        if motif == MotifRefus.AUTRE and not commentaire.strip():
+            raise TransitionInterdite("Le motif « autre » demande un commentaire.")
+        return {"motif_refus": motif, "commentaire_cloture": commentaire}
+    if vers == Statut.TERMINEE:
+        if motif not in Resultat.values:
+            raise TransitionInterdite(
+                "Indiquez le résultat de l'accompagnement : " + ", ".join(Resultat.values) + "."
+            )
+        return {"resultat": motif, "commentaire_cloture": commentaire}
+    if vers == Statut.ANNULEE:
+        if motif not in MotifAnnulation.values:
+            raise TransitionInterdite(
+                "Indiquez le motif de l'annulation : " + ", ".join(MotifAnnulation.values) + "."
+            )
+        return {"motif_annulation": motif, "commentaire_cloture": commentaire}
+    if vers == Statut.EXPIREE:
+        return {"commentaire_cloture": commentaire}
+    return {}
+
+
+def _notify_transition(adressage: Adressage, de: str, vers: str, acting_user) -> None:
+    if vers == Statut.RECUE:
+        return  # a read receipt: shown in the sender's list, not worth an e-mail
+    label = Statut(vers).label.lower()
+    texte = f"Adressage vers {adressage.destinataire.nom} : {label}"
+    if vers == Statut.REFUSEE:
+        texte += f" ({MotifRefus(adressage.motif_refus).label.lower()})"
+    if vers == Statut.TERMINEE:
+        texte += f" ({Resultat(adressage.resultat).label.lower()})"
+    # The sender always learns what happened (a refusal is always shared back).
+    notify_structure(
+        structure_id=adressage.emettrice_id,
+        type=TypeNotification.STATUT,
+        texte=texte,
+        lien=_lien(adressage),
+        adressage=adressage,
+        sauf=acting_user,
+    )
+    if vers in (Statut.ANNULEE, Statut.EXPIREE):
+        notify_structure(
+            structure_id=adressage.destinataire_id,
+            type=TypeNotification.STATUT,
+            texte=f"Adressage reçu de {_emettrice_nom(adressage)} : {label}",
+            lien=_lien(adressage),
+            adressage=adressage,
+            sauf=acting_user,
+        )
+
+
+def _emettrice_nom(adressage: Adressage) -> str:
+    return adressage.emettrice.nom if adressage.emettrice_id else "le portail public"
+
+
+def _close_siblings(taken: Adressage) -> None:
+    siblings = Adressage.objects.filter(diffusion_id=taken.diffusion_id).exclude(pk=taken.pk)
+    for sibling in siblings.filter(statut__in=OUVERTS):
+        adressage_transition(
+            adressage=sibling,
+            vers=Statut.ANNULEE,
+            side=Side.SYSTEME,
+            motif=MotifAnnulation.PRISE_PAR_AUTRE,
+            commentaire=f"Prise en charge par {taken.destinataire.nom}.",
+        )
+
+
+@transaction.atomic
+def adressage_rediriger(
+    *,
+    adressage: Adressage,
+    vers_structure,
+    acting_user,
+    commentaire: str = "",
+    consentement_mode: str = ModeConsentement.TELEPHONE,
+    request=None,
+) -> Adressage:
+    """The receiver sends the person on to ``vers_structure`` (a new referral, with the
+    person's consent for that structure recorded by the acting counsellor)."""
+    if vers_structure.pk in (adressage.destinataire_id, adressage.emettrice_id):
+        raise DonneesInvalides(
+            {"structure": "Choisissez une autre structure que l'émettrice et la destinataire."}
+        )
+    adressage_transition(
+        adressage=adressage,
+        vers=Statut.REDIRIGEE,
+        acting_user=acting_user,
+        commentaire=commentaire or f"Redirigée vers {vers_structure.nom}.",
+        request=request,
+    )
+    ancien = adressage.consentement
+    consent = consentement_create(
+        personne=adressage.personne,
+        structures=[vers_structure],
+        donnees=ancien.donnees_partagees,
+        mode=consentement_mode,
+        recueilli_par=acting_user,
+        structure=adressage.destinataire,
+    )
+    (nouveau,) = adressage_create(
+        personne=adressage.personne,
+        consentement=consent,
+        destinataires=[vers_structure],
+        motif=adressage.motif,
+        note=commentaire or adressage.note,
+        canal=Canal.CONSEILLER,
+        emettrice=adressage.destinataire,
+        emis_par=acting_user,
+        diagnostic=adressage.diagnostic,
+        origine=adressage,
+        request=request,
+    )
+    return nouveau
+
+
+# --- Messages ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_create(
+    *, adressage: Adressage, auteur, texte: str, fichiers=(), request=None
+) -> Message:
+    """A message between the structures of the referral, with optional attachments."""
+    sides = _sides(adressage, auteur)
+    if not sides:
+        raise TransitionInterdite("Vous n'êtes membre d'aucune structure de cet adressage.")
+    if not (texte or "").strip():
+        raise DonneesInvalides({"texte": "Le message est vide."})
+    structure = _acting_structure(adressage, auteur, sides)
+    message = Message.objects.create(
+        adressage=adressage, auteur=auteur, structure=structure, texte=texte.strip()
+    )
+    for fichier in fichiers:
+        piece_jointe_add(adressage=adressage, message=message, fichier=fichier, auteur=auteur)
+    other = (
+        adressage.emettrice_id
+        if structure.pk == adressage.destinataire_id
+        else adressage.destinataire_id
+    )
+    notify_structure(
+        structure_id=other,
+        type=TypeNotification.MESSAGE,
+        texte=f"Nouveau message de {structure.nom} sur un adressage",
+        lien=_lien(adressage),
+        adressage=adressage,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=auteur,
+        obj=message,
+        structure_id=structure.pk,
+        request=request,
+    )
+    return message
+
+
+TYPES_AUTORISES = {
+    "application/pdf",
+    "image/png",
+    "image/jpeg",
+    "text/plain",
+    "application/vnd.oasis.opendocument.text",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def piece_jointe_add(*, adressage: Adressage, fichier, auteur, message=None) -> PieceJointe:
+    sides = _sides(adressage, auteur)
+    if not sides:
+        raise TransitionInterdite("Vous n'êtes membre d'aucune structure de cet adressage.")
+    size = getattr(fichier, "size", 0) or 0
+    content_type = getattr(fichier, "content_type", "") or "application/octet-stream"
+    if size > settings.AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS:
+        raise DonneesInvalides(
+            {
+                "fichier": f"« {fichier.name} » dépasse la taille maximale "
+                f"({settings.AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS // (1024 * 1024)} Mo)."
+            }
+        )
+    if content_type not in TYPES_AUTORISES:
+        raise DonneesInvalides(
+            {"fichier": f"« {fichier.name} » : type non accepté (PDF, image, texte, document)."}
+        )
+    piece = PieceJointe(
+        adressage=adressage,
+        message=message,
+        nom=fichier.name[:200],
+        type_mime=content_type,
+        taille=size,
+        ajoutee_par=auteur,
+        structure=_acting_structure(adressage, auteur, sides),
+    )
+    piece.fichier.save(fichier.name, fichier, save=False)
+    piece.save()
+    return piece
+
+
+# --- Co-accompaniment -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def accompagnement_create(
+    *,
+    personne: Personne,
+    consentement: Consentement,
+    intitule: str,
+    structure,
+    acting_user,
+    theme: str = "",
+    adressage: Adressage | None = None,
+    request=None,
+) -> Accompagnement:
+    """Open a shared follow-up; ``structure`` (the user's) is its first referent."""
+    if structure.pk not in member_structure_ids(acting_user):
+        raise TransitionInterdite("Vous n'êtes pas membre de cette structure.")
+    if not (intitule or "").strip():
+        raise DonneesInvalides({"intitule": "Donnez un intitulé au co-accompagnement."})
+    accompagnement = Accompagnement.objects.create(
+        personne=personne,
+        consentement=consentement,
+        intitule=intitule.strip(),
+        theme=theme.strip(),
+        cree_par=acting_user,
+        adressage=adressage,
+    )
+    MembreAccompagnement.objects.create(
+        accompagnement=accompagnement,
+        structure=structure,
+        role=RoleAccompagnement.REFERENT,
+        niveau_acces=NiveauAcces.COMPLET,
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=acting_user,
+        obj=accompagnement,
+        structure_id=structure.pk,
+        request=request,
+    )
+    return accompagnement
+
+
+@transaction.atomic
+def accompagnement_membre_add(
+    *, accompagnement: Accompagnement, structure, role: str, niveau_acces: str, acting_user
+) -> MembreAccompagnement:
+    """Add a structure; full access needs the person's consent to cover it."""
+    ids = member_structure_ids(acting_user)
+    if not accompagnement.membres.filter(structure_id__in=ids).exists():
+        raise TransitionInterdite("Seules les structures membres peuvent en ajouter d'autres.")
+    if accompagnement.membres.filter(structure=structure).exists():
+        raise DonneesInvalides({"structure": f"{structure.nom} suit déjà cette personne."})
+    covered = accompagnement.consentement.structures.filter(pk=structure.pk).exists()
+    if niveau_acces == NiveauAcces.COMPLET and not covered:
+        raise DonneesInvalides(
+            {
+                "niveau_acces": f"Le consentement de la personne ne couvre pas {structure.nom} : "
+                "accès « parcours » seulement, ou recueillez un nouveau consentement."
+            }
+        )
+    membre = MembreAccompagnement.objects.create(
+        accompagnement=accompagnement, structure=structure, role=role, niveau_acces=niveau_acces
+    )
+    acting = accompagnement.membres.filter(structure_id__in=ids).first().structure
+    EvenementAccompagnement.objects.create(
+        accompagnement=accompagnement,
+        structure=acting,
+        auteur=acting_user,
+        type=TypeEvenement.MEMBRE,
+        texte=f"{structure.nom} rejoint le co-accompagnement ({membre.get_role_display()}).",
+        date=timezone.localdate(),
+    )
+    notify_structure(
+        structure_id=structure.pk,
+        type=TypeNotification.ACCOMPAGNEMENT,
+        texte=f"{acting.nom} vous associe à un co-accompagnement : {accompagnement.intitule}",
+        lien=reverse("referrals:accompagnement", args=[accompagnement.public_id]),
+        accompagnement=accompagnement,
+    )
+    return membre
+
+
+@transaction.atomic
+def accompagnement_evenement_add(
+    *, accompagnement: Accompagnement, acting_user, type: str, texte: str, date_evenement=None
+) -> EvenementAccompagnement:
+    ids = member_structure_ids(acting_user)
+    membre = accompagnement.membres.filter(structure_id__in=ids).select_related("structure").first()
+    if membre is None:
+        raise TransitionInterdite("Seules les structures membres écrivent sur le parcours.")
+    if not (texte or "").strip():
+        raise DonneesInvalides({"texte": "Le texte est vide."})
+    if type not in TypeEvenement.values:
+        raise DonneesInvalides({"type": "Type inconnu : " + ", ".join(TypeEvenement.values)})
+    return EvenementAccompagnement.objects.create(
+        accompagnement=accompagnement,
+        structure=membre.structure,
+        auteur=acting_user,
+        type=type,
+        texte=texte.strip(),
+        date=date_evenement or timezone.localdate(),
+    )

@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "aiguillage.accounts",
     "aiguillage.orientation",
     "aiguillage.referrals",
+    "aiguillage.coordination",
     "aiguillage.observatory",
 ]
 if OIDC_ENABLED:

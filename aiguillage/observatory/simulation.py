@@ -21,7 +21,9 @@ import datetime as dt
 import random
 from pathlib import Path
 
-__all__ = ["MIXED_PAIRS", "PROFILES", "region_simulate"]
+from aiguillage.observatory.engine.schema import NETWORK_LABELS as LABELS
+
+__all__ = ["MIXED_PAIRS", "PAST_VOLUME", "PROFILES", "region_simulate"]
 
 # p_referral: share of referrals; p_cross: a referral or bilateral exchange crosses the
 # insertion / employee-side divide; cross_pairs: "all" or only France Travail ↔ Apec (the one
@@ -71,6 +73,7 @@ PROFILES: dict[str, dict] = {
     ),
 }  # fmt: skip
 MIXED_PAIRS = ("1+3", "2+3", "1+2")
+PAST_VOLUME = 0.8  # earlier years: 80 % of the last year's interactions (activity grows)
 LOCAL_THEME = "saisonniers"
 OTHER_THEMES = ("numerique", "vae", "handicap", "jeunes", "reconversion", "creation", None, None)
 BASE_NETWORKS = (
@@ -91,15 +94,6 @@ RESOURCES = (
     "phone_platform", "portal", "territorial_statistics", "cross_training",
     "financial_engineering_group",
 )  # fmt: skip
-LABELS = {
-    "france_travail": "France Travail", "mission_locale": "Mission locale",
-    "cap_emploi": "Cap emploi", "apec": "Apec", "cep_actifs_occupes": "Opérateur CEP régional",
-    "transitions_pro": "Transitions Pro", "region": "Région",
-    "cite_des_metiers": "Cité des métiers",
-    "carif_oref": "Carif-Oref", "cio": "CIO", "info_jeunes": "Info Jeunes", "plie": "PLIE",
-    "maison_emploi": "Maison de l'emploi", "chambre_consulaire": "Chambre consulaire",
-    "afpa": "Afpa", "scuio": "SCUIO", "employeur_public": "Employeur public", "autre": "Autre",
-}  # fmt: skip
 
 
 class _Territory:
@@ -189,18 +183,24 @@ def region_simulate(
     seed: int = 0,
     end: dt.date = dt.date(2025, 12, 31),
     prefix: str = "SIM",
+    years: int = 1,
 ) -> dict[str, str]:
     """Write a simulated région to ``folder``; return territory code → generating configuration
     (``"mixte:1+3"`` for a mixed one).
 
     ``configuration`` is "1", "2", "3" or "mixte"; ``organisations_per_territory`` ≥ 12 (every
-    CEP operator, Transitions Pro and the Région's animation are always present).
+    CEP operator, Transitions Pro and the Région's animation are always present). ``years`` > 1
+    adds earlier years (same profile, ``PAST_VOLUME`` of the volume, drawn from a second random
+    stream so that the last year is the same whatever ``years``): the pages then show trends.
     """
     if configuration not in ("1", "2", "3", "mixte"):
         raise ValueError(f"Configuration inconnue : {configuration} (1, 2, 3 ou mixte).")
     if organisations_per_territory < 12:
         raise ValueError("Au moins 12 organisations par territoire.")
+    if years < 1:
+        raise ValueError("Au moins une année d'interactions.")
     rng = random.Random(seed)
+    drawn: list[tuple[_Territory, dict]] = []
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     truth: dict[str, str] = {}
@@ -239,6 +239,7 @@ def region_simulate(
             kind = rng.choice(MIXED_PAIRS) if configuration == "mixte" else configuration
             truth[code] = f"mixte:{kind}" if configuration == "mixte" else configuration
             profile = PROFILES[kind]
+            drawn.append((territory, profile))
             for _ in range(interactions_per_territory):
                 number += 1
                 row = _interaction(rng, territory, profile, rng.choice(days), f"{prefix}-{number}")
@@ -252,13 +253,25 @@ def region_simulate(
                 [code, region, round(rng.uniform(*p["unemployment"]), 1),
                  round(rng.uniform(*p["seasonal"]), 3), int(p["rural"]), int(p["mountain"])]
             )  # fmt: skip
+        past = random.Random(seed * 7919 + 1)
+        for year in range(1, years):
+            shift = dt.timedelta(days=365 * year)
+            earlier = [(dt.date.fromisoformat(d) - shift).isoformat() for d in days]
+            for territory, profile in drawn:
+                for _ in range(round(interactions_per_territory * PAST_VOLUME)):
+                    number += 1
+                    row = _interaction(
+                        past, territory, profile, past.choice(earlier), f"{prefix}-{number}"
+                    )
+                    row[5] = ";".join(row[5])
+                    inter.writerow(row)
     with open(folder / "verite.csv", "w", newline="", encoding="utf-8") as v:
         writer = csv.writer(v, lineterminator="\n")
         writer.writerow(["territory", "configuration_simulee"])
         writer.writerows(sorted(truth.items()))
     (folder / "SIMULATION.txt").write_text(
         f"Données SIMULÉES par aiguillage.observatory.simulation (configuration {configuration}, "
-        f"graine {seed}) : aucune organisation ni interaction réelle.\n",
+        f"graine {seed}, {years} an(s)) : aucune organisation ni interaction réelle.\n",
         encoding="utf-8",
     )
     return truth

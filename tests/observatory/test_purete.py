@@ -1,4 +1,4 @@
-"""The observatory's maths, engine and simulator import neither Django nor other apps."""
+"""The observatory's maths, engine, simulator and drawings import neither Django nor other apps."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ PACKAGE = Path(aiguillage.observatory.__file__).resolve().parent
 
 def test_no_django_import_outside_the_command_and_app_config():
     files = [*(PACKAGE / "maths").rglob("*.py"), *(PACKAGE / "engine").rglob("*.py")]
-    files.append(PACKAGE / "simulation.py")
+    files += [PACKAGE / "simulation.py", *(PACKAGE / "drawing").rglob("*.py")]
     for file in files:
         for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
             names = []

@@ -15,6 +15,7 @@ __all__ = [
     "INSERTION",
     "KINDS",
     "NETWORKS",
+    "NETWORK_LABELS",
     "OPTIONAL_FILES",
     "OUTCOMES",
     "REGION_ANIMATION",
@@ -41,6 +42,16 @@ NETWORKS = (
     "employeur_public",
     "autre",
 )
+# Short French labels, for drawings and tables.
+NETWORK_LABELS = {
+    "france_travail": "France Travail", "mission_locale": "Mission locale",
+    "cap_emploi": "Cap emploi", "apec": "Apec", "cep_actifs_occupes": "Opérateur CEP régional",
+    "transitions_pro": "Transitions Pro", "region": "Région",
+    "cite_des_metiers": "Cité des métiers",
+    "carif_oref": "Carif-Oref", "cio": "CIO", "info_jeunes": "Info Jeunes", "plie": "PLIE",
+    "maison_emploi": "Maison de l'emploi", "chambre_consulaire": "Chambre consulaire",
+    "afpa": "Afpa", "scuio": "SCUIO", "employeur_public": "Employeur public", "autre": "Autre",
+}  # fmt: skip
 KINDS = (
     "referral",
     "joint_followup",

@@ -47,6 +47,9 @@ class Command(BaseCommand):
         simuler.add_argument("--interactions-par-territoire", type=int, default=400)
         simuler.add_argument("--seed", type=int, default=0)
         simuler.add_argument("--prefixe", default="SIM", help="Préfixe des codes de territoire.")
+        simuler.add_argument(
+            "--annees", type=int, default=1, help="Années d'interactions (2 : tendances)."
+        )
         simuler.add_argument("--sortie", help="Dossier de sortie (défaut : dossier temporaire).")
 
     def handle(self, *args, action, **options):
@@ -67,7 +70,7 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
 
     def _simuler(self, *, configuration, territoires, organisations_par_territoire,
-                 interactions_par_territoire, seed, prefixe, sortie, **_):  # fmt: skip
+                 interactions_par_territoire, seed, prefixe, sortie, annees=1, **_):  # fmt: skip
         folder = sortie or tempfile.mkdtemp(prefix="observatoire-simule-")
         try:
             truth = region_simulate(
@@ -78,6 +81,7 @@ class Command(BaseCommand):
                 interactions_per_territory=interactions_par_territoire,
                 seed=seed,
                 prefix=prefixe,
+                years=annees,
             )
         except ValueError as exc:
             raise CommandError(str(exc)) from exc

@@ -113,6 +113,18 @@ def test_portal_requests_and_other_regions_are_left_out(tmp_path, savoie):
     _, ml, ft, _ = savoie
     elsewhere = StructureFactory(autre_region=True, reseau="apec")
     adressage_au_statut("envoyee", scene_adressage(emettrice=ml, destinataire=elsewhere))
+    person = scene_adressage(destinataire=ft)
+    consent = services.consentement_create(
+        personne=person.personne, structures=[ft], donnees=[], mode="portail"
+    )
+    services.adressage_create(
+        personne=person.personne,
+        consentement=consent,
+        destinataires=[ft],
+        motif="Demande depuis le portail",
+        canal="portail",
+    )
+    assert Adressage.objects.filter(emettrice__isnull=True).count() == 1
 
     platform_folder_write(tmp_path, region_code="84")
 
@@ -132,3 +144,23 @@ def test_no_personal_data_leaves(tmp_path, savoie):
     written = "".join(p.read_text(encoding="utf-8") for p in tmp_path.glob("*.csv"))
     for value in (scene.personne.nom, scene.personne.courriel, adressage.motif):
         assert value not in written
+
+
+def test_command_writes_and_analyses_the_platform_folder(tmp_path, savoie):
+    import json
+
+    from django.core.management import call_command
+
+    _, ml, ft, _ = savoie
+    adressage_au_statut("acceptee", scene_adressage(emettrice=ml, destinataire=ft))
+    out = __import__("io").StringIO()
+
+    call_command(
+        "observatoire", "plateforme", "--region", "84", "--sortie", str(tmp_path), "--analyser",
+        stdout=out, stderr=__import__("io").StringIO(),
+    )  # fmt: skip
+
+    result = json.loads(out.getvalue())
+    assert [t["territoire"] for t in result["territoires"]] == ["73"]
+    assert result["territoires"][0]["indicateurs"]["orientations"] == 1
+    assert (tmp_path / "interactions.csv").exists()

@@ -1,8 +1,11 @@
-"""``aiguillage observatoire analyser DOSSIER`` and ``aiguillage observatoire simuler``.
+"""``aiguillage observatoire analyser DOSSIER``, ``… simuler`` and ``… plateforme``.
 
-No database query: the analysis reads a folder in the open import format (docs/observatory.md)
-and prints JSON or CSV; the simulator writes such a folder. Exit status 1 with every per-row error
-(in French) when the folder is invalid; nothing is analysed then.
+``analyser`` and ``simuler`` make no database query: the analysis reads a folder in the open
+import format (docs/observatory.md) and prints JSON or CSV; the simulator writes such a folder.
+``plateforme`` writes the platform's own activity (referrals, co-accompaniments, agreements,
+resources; ``observatory.platform``) as such a folder, and analyses it with ``--analyser``.
+Exit status 1 with every per-row error (in French) when the folder is invalid; nothing is
+analysed then.
 """
 
 from __future__ import annotations
@@ -51,6 +54,16 @@ class Command(BaseCommand):
             "--annees", type=int, default=1, help="Années d'interactions (2 : tendances)."
         )
         simuler.add_argument("--sortie", help="Dossier de sortie (défaut : dossier temporaire).")
+        plateforme = sub.add_parser(
+            "plateforme", help="Écrit l'activité de la plateforme au format d'import."
+        )
+        plateforme.add_argument("--region", help="Code INSEE de la région (défaut : toutes).")
+        plateforme.add_argument("--sortie", help="Dossier de sortie (défaut : temporaire).")
+        plateforme.add_argument("--date", help="Fin de la période analysée (AAAA-MM-JJ).")
+        plateforme.add_argument("--mois", type=int, default=12, help="Durée de la période.")
+        plateforme.add_argument(
+            "--analyser", action="store_true", help="Analyse aussi le dossier écrit (JSON)."
+        )
 
     def handle(self, *args, action, **options):
         getattr(self, "_" + action)(**options)
@@ -68,6 +81,17 @@ class Command(BaseCommand):
             self.stdout.write(result_csv(result), ending="")
         else:
             self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))
+
+    def _plateforme(self, *, region, sortie, date, mois, analyser, **_):
+        from aiguillage.observatory.platform import platform_folder_write
+
+        folder = sortie or tempfile.mkdtemp(prefix="observatoire-plateforme-")
+        end = _date(date) if date else None
+        counts = platform_folder_write(folder, region_code=region, end=end)
+        summary = ", ".join(f"{n} {name}" for name, n in counts.items())
+        self.stderr.write(f"Activité de la plateforme écrite dans {folder} : {summary}.")
+        if analyser:
+            self._analyser(dossier=folder, format="json", date=date, mois=mois)
 
     def _simuler(self, *, configuration, territoires, organisations_par_territoire,
                  interactions_par_territoire, seed, prefixe, sortie, annees=1, **_):  # fmt: skip

@@ -13,7 +13,7 @@ from ninja import Router
 from ninja.errors import HttpError
 from ninja.security import django_auth
 
-from aiguillage.observatory import selectors
+from aiguillage.observatory import platform, selectors
 
 router = Router(tags=["observatoire"], auth=django_auth)
 
@@ -23,19 +23,22 @@ def _check(request) -> None:
         raise HttpError(404, "Introuvable.")
 
 
-def _region(request, slug: str) -> selectors.SimulatedRegion:
+def _region(request, slug: str):
     _check(request)
-    found = selectors.BY_SLUG.get(slug)
+    found = selectors.region_for(request.user, slug)
     if found is None:
         raise HttpError(404, "Région introuvable.")
     return found
 
 
-@router.get("/regions", summary="Régions de l'observatoire (simulées)")
+@router.get("/regions", summary="Régions de l'observatoire (simulées et plateforme)")
 def regions(request) -> list[dict[str, Any]]:
-    """Chaque région : nom, période, nombre de territoires par configuration."""
+    """Chaque région : nom, période, nombre de territoires par configuration ; les régions
+    simulées de démonstration, puis les régions réelles analysées à partir de l'activité de la
+    plateforme que l'utilisateur peut lire (``simulee`` : faux)."""
     _check(request)
-    return [selectors.region_summary(region) for region in selectors.SIMULATED]
+    found = [*selectors.SIMULATED, *platform.platform_regions_for(request.user)]
+    return [selectors.region_summary(region) for region in found]
 
 
 @router.get("/regions/{slug}", summary="Territoires d'une région, configuration et indicateurs")

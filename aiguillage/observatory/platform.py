@@ -6,7 +6,9 @@ platform's data go through exactly the same validation, indicators and classific
 (``engine.folder_analyse``) as an imported folder:
 
 - ``organisations.csv``: the directory's structures (``S<id>``), network slug, territory = the
-  structure's département (``FR`` for a national structure);
+  structure's département (``R<code>`` for a structure of régional scope without a département,
+  ``FR`` for a national one: they take part in the départements' networks, and their own
+  pseudo-territories are left out of the pages, see ``is_analysis_unit``);
 - ``interactions.csv``: referrals between two structures (``referral``, sender;receiver, with
   ``outcome`` and ``response_days`` from the referral's lifecycle; requests made by a person on
   the portal are not ties between organisations and are left out), co-accompaniments
@@ -24,20 +26,40 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
-from django.db.models import Min
+from django.conf import settings
+from django.db.models import F, Min
 from django.utils import timezone
 
+from aiguillage.accounts import access
 from aiguillage.coordination.models import Accord, RessourceCollective
 from aiguillage.directory.models import Structure
 from aiguillage.observatory.engine.schema import NETWORKS
 from aiguillage.orientation.models import Canal, Diagnostic
 from aiguillage.referrals.models import Accompagnement, Adressage, MembreAccompagnement, Statut
+from aiguillage.territories.models import Region
 
-__all__ = ["NATIONAL", "platform_folder_write"]
+__all__ = [
+    "NATIONAL",
+    "PlatformRegion",
+    "is_analysis_unit",
+    "platform_folder_write",
+    "platform_region_ensure",
+    "platform_region_get",
+    "platform_regions_for",
+]
 
 NATIONAL = "FR"
+
+
+def is_analysis_unit(code: str) -> bool:
+    """A département code, not the pseudo-territory of a régional or national structure."""
+    return code != NATIONAL and not code.startswith("R")
+
+
 ANSWERED_ACCEPTED = (Statut.ACCEPTEE, Statut.PREMIER_CONTACT, Statut.EN_COURS, Statut.TERMINEE)
 ANSWERED_REFUSED = (Statut.REFUSEE, Statut.REDIRIGEE)
 
@@ -82,9 +104,9 @@ def platform_folder_write(
             "pk", "nom", "reseau", "departement_id", "commune__departement_id", "region_id"
         ).order_by("pk")
         for pk, nom, reseau, dep, commune_dep, region in rows.iterator(chunk_size=2000):
-            code = dep or commune_dep or NATIONAL
+            code = dep or commune_dep or (f"R{region}" if region else NATIONAL)
             territory[pk] = code
-            if region and code != NATIONAL:
+            if region and is_analysis_unit(code):
                 region_of[code] = region
             network = reseau if reseau in NETWORKS else "autre"
             writer.writerow([f"S{pk}", nom, network, code])
@@ -93,7 +115,7 @@ def platform_folder_write(
     def place(*pks) -> str:
         for pk in pks:
             code = territory.get(pk)
-            if code and code != NATIONAL:
+            if code and is_analysis_unit(code):
                 return code
         return territory[pks[0]]
 
@@ -190,7 +212,7 @@ def platform_folder_write(
     for row in used:
         if row["commune__departement_id"]:
             active.add((row["commune__departement_id"], resource_of[row["canal"]]))
-    codes = sorted(set(territory.values()) - {NATIONAL})
+    codes = sorted(c for c in set(territory.values()) if is_analysis_unit(c))
     with (folder / "resources.csv").open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["territory", "resource", "active"])
@@ -208,3 +230,53 @@ def platform_folder_write(
         writer.writerows([code, region_of.get(code, ""), "", "", "", ""] for code in codes)
         counts["context"] = len(codes)
     return counts
+
+
+# --- The platform as a source of the observatory's pages ----------------------------------
+
+
+@dataclass(frozen=True)
+class PlatformRegion:
+    """A real région analysed from the platform's own activity (``observatory.platform``);
+    ``demo`` when its structures are demo data (then labelled as fictitious everywhere)."""
+
+    slug: str
+    nom: str
+    region_code: str
+    demo: bool
+    simulee = False
+    configuration = None
+
+
+PLATFORM_PREFIX = "plateforme-"
+# The platform's folder is written again when older than this (the pages stay fast; an analysis
+# is at most an hour behind the platform's activity).
+PLATFORM_MAX_AGE_SECONDS = 3600
+
+
+def platform_region_get(code: str) -> PlatformRegion | None:
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        return None
+    demo = Structure.objects.filter(region_id=code, est_demo=True).exists()
+    return PlatformRegion(f"{PLATFORM_PREFIX}{code}", region.nom, code, demo)
+
+
+def platform_regions_for(user) -> list[PlatformRegion]:
+    """The real régions whose platform activity ``user`` may read, when they have some
+    (a referral between two of their structures)."""
+    scope = access.analysed_region_codes(user)
+    referrals = Adressage.objects.filter(emettrice__region_id=F("destinataire__region_id"))
+    if scope is not access.ALL_REGIONS:
+        referrals = referrals.filter(destinataire__region_id__in=scope)
+    codes = referrals.values_list("destinataire__region_id", flat=True).distinct()
+    found = [platform_region_get(code) for code in sorted(c for c in codes if c)]
+    return [r for r in found if r is not None]
+
+
+def platform_region_ensure(region: PlatformRegion) -> Path:
+    folder = Path(settings.VAR_DIR) / "observatoire" / region.slug
+    marker = folder / "interactions.csv"
+    if not marker.exists() or time.time() - marker.stat().st_mtime > PLATFORM_MAX_AGE_SECONDS:
+        platform_folder_write(folder, region_code=region.region_code)
+    return folder

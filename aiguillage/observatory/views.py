@@ -10,7 +10,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
-from aiguillage.observatory import report, selectors
+from aiguillage.observatory import platform, report, selectors
 
 
 def _allowed(user) -> None:
@@ -18,9 +18,9 @@ def _allowed(user) -> None:
         raise Http404("Page introuvable.")
 
 
-def _region(request, slug: str) -> selectors.SimulatedRegion:
+def _region(request, slug: str) -> selectors.SimulatedRegion | platform.PlatformRegion:
     _allowed(request.user)
-    found = selectors.BY_SLUG.get(slug)
+    found = selectors.region_for(request.user, slug)
     if found is None:
         raise Http404("Région introuvable.")
     return found
@@ -47,8 +47,15 @@ def index(request):
         analysis = selectors.region_analysis(region)
         counts = selectors.region_summary(region)["configurations"]
         regions.append((region, analysis, sorted(counts.items())))
+    from_platform = []
+    for region in platform.platform_regions_for(request.user):
+        analysis = selectors.region_analysis(region)
+        counts = selectors.region_summary(region)["configurations"]
+        from_platform.append((region, analysis, sorted(counts.items())))
     return render(
-        request, "observatory/index.html", {"regions": regions, "labels": selectors.LABELS}
+        request,
+        "observatory/index.html",
+        {"regions": regions, "platform": from_platform, "labels": selectors.LABELS},
     )
 
 

@@ -164,3 +164,50 @@ def test_command_writes_and_analyses_the_platform_folder(tmp_path, savoie):
     assert [t["territoire"] for t in result["territoires"]] == ["73"]
     assert result["territoires"][0]["indicateurs"]["orientations"] == 1
     assert (tmp_path / "interactions.csv").exists()
+
+
+@pytest.fixture
+def platform_activity(savoie, settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+    _, ml, ft, cep = savoie
+    adressage_au_statut("acceptee", scene_adressage(emettrice=ml, destinataire=ft))
+    adressage_au_statut("refusee", scene_adressage(emettrice=ft, destinataire=cep))
+    return savoie
+
+
+def test_coordination_reads_its_region_platform_analysis(client, platform_activity):
+    from tests.factories import MembershipFactory
+
+    coordinator = MembershipFactory(coordinateur=True).user  # région 84
+    client.force_login(coordinator)
+
+    index = client.get("/observatoire/")
+    page = client.get("/observatoire/plateforme-84/")
+    territory = client.get("/observatoire/plateforme-84/73/")
+    api = client.get("/api/v1/observatoire/regions/plateforme-84")
+
+    assert "/observatoire/plateforme-84/" in index.content.decode()
+    assert page.status_code == 200
+    assert "Activité de la plateforme" in page.content.decode()
+    assert territory.status_code == 200
+    assert api.json()["region"]["simulee"] is False
+    assert [t["territoire"] for t in api.json()["territoires"]] == ["73"]
+    assert api.json()["territoires"][0]["indicateurs"]["orientations"] == 2
+
+
+@pytest.mark.parametrize("who", ["other_region", "conseiller"])
+def test_platform_analysis_of_a_region_is_404_outside_its_readers(client, platform_activity, who):
+    from tests.factories import MembershipFactory
+
+    if who == "other_region":
+        user = MembershipFactory(
+            coordinateur=True, structure=StructureFactory(autre_region=True, reseau="region")
+        ).user
+    else:
+        user = MembershipFactory(structure=platform_activity[1]).user
+    client.force_login(user)
+
+    assert client.get("/observatoire/plateforme-84/").status_code == 404
+    assert client.get("/api/v1/observatoire/regions/plateforme-84").status_code == 404
+    if who == "other_region":
+        assert "plateforme-84" not in client.get("/observatoire/").content.decode()

@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "aiguillage.core.context_processors.platform",
+                "aiguillage.referrals.context_processors.notifications",
             ],
         },
     },
@@ -289,6 +290,13 @@ AIGUILLAGE_ADRESSAGES_EXPIRATION_JOURS = int(
 AIGUILLAGE_CONSENTEMENT_DUREE_MOIS = int(os.environ.get("AIGUILLAGE_CONSENTEMENT_DUREE_MOIS", "24"))
 AIGUILLAGE_ADRESSAGES_CONSERVATION_MOIS = int(
     os.environ.get("AIGUILLAGE_ADRESSAGES_CONSERVATION_MOIS", "24")
+)
+# French public holidays of a subdivision too ("57", "67", "68": Alsace-Moselle), for the ladder.
+AIGUILLAGE_ADRESSAGES_FERIES_SUBDIVISION = os.environ.get(
+    "AIGUILLAGE_ADRESSAGES_FERIES_SUBDIVISION", ""
+)
+AIGUILLAGE_NOTIFICATIONS_CONSERVATION_MOIS = int(
+    os.environ.get("AIGUILLAGE_NOTIFICATIONS_CONSERVATION_MOIS", "12")
 )
 AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS = int(
     os.environ.get("AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS", str(5 * 1024 * 1024))

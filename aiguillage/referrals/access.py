@@ -223,5 +223,7 @@ def personne_get_for_member(*, user, public_id, request=None) -> Personne:
         ).exists()
     if not allowed:
         raise Http404("Personne introuvable.")
-    audit_view(actor=user, obj=personne, request=request)
+    audit_view(
+        actor=user, obj=personne, request=request, object_repr=f"Personne {personne.public_id}"
+    )
     return personne

@@ -461,7 +461,7 @@ def _notify_transition(adressage: Adressage, de: str, vers: str, acting_user) ->
     # The sender always learns what happened (a refusal is always shared back).
     notify_structure(
         structure_id=adressage.emettrice_id,
-        type=TypeNotification.STATUT,
+        type=TypeNotification.EXPIRATION if vers == Statut.EXPIREE else TypeNotification.STATUT,
         texte=texte,
         lien=_lien(adressage),
         adressage=adressage,
@@ -662,6 +662,7 @@ def accompagnement_create(
         action=AuditAction.CREATE,
         actor=acting_user,
         obj=accompagnement,
+        object_repr=f"Co-accompagnement {accompagnement.public_id}",
         structure_id=structure.pk,
         request=request,
     )

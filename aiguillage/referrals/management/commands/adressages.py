@@ -1,0 +1,76 @@
+"""``aiguillage adressages relancer|purger``: the reminder ladder and the retention purge.
+
+Both are idempotent and meant for a daily cron line or systemd timer (examples in
+docs/adressages-donnees-personnelles.md). ``--date`` replays a given day (tests, catching up);
+``--dry-run`` says what would be done without writing anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
+
+from aiguillage.referrals.reminders import relances_envoyer
+from aiguillage.referrals.retention import purger
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            f"--date : « {value} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-07-20)."
+        ) from exc
+
+
+class Command(BaseCommand):
+    help = "Adressages : échelle de rappels (relancer) et durée de conservation (purger)."
+
+    #: name → help. Each name needs ``_arguments_<name>(parser)`` and ``_<name>(**options)``.
+    SUBCOMMANDS = {
+        "relancer": "Rappels aux structures destinataires, escalade aux responsables, expiration "
+        "des adressages sans réponse (à lancer chaque jour ouvré par cron ou un timer systemd).",
+        "purger": "Anonymise les adressages clôturés depuis plus de la durée de conservation, les "
+        "personnes sans suivi en cours, et supprime les anciennes notifications.",
+    }
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        for name, help_text in self.SUBCOMMANDS.items():
+            getattr(self, f"_arguments_{name}")(sub.add_parser(name, help=help_text))
+
+    def handle(self, *args, action, **options):
+        getattr(self, "_" + action)(**options)
+
+    @staticmethod
+    def _common(parser):
+        parser.add_argument(
+            "--date",
+            metavar="AAAA-MM-JJ",
+            help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
+        )
+
+    # relancer ---------------------------------------------------------------------------
+
+    def _arguments_relancer(self, parser):
+        self._common(parser)
+
+    def _relancer(self, *, date: str | None, dry_run: bool, **_):
+        rapport = relances_envoyer(aujourd_hui=_date(date) if date else None, dry_run=dry_run)
+        if dry_run:
+            for public_id, niveau in rapport.actions:
+                self.stdout.write(f"  {niveau} : adressage {public_id}")
+        self.stdout.write(("Simulation — " if dry_run else "") + str(rapport))
+
+    # purger -----------------------------------------------------------------------------
+
+    def _arguments_purger(self, parser):
+        self._common(parser)
+
+    def _purger(self, *, date: str | None, dry_run: bool, **_):
+        rapport = purger(aujourd_hui=_date(date) if date else None, dry_run=dry_run)
+        self.stdout.write(("Simulation — " if dry_run else "") + str(rapport))

@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from aiguillage.directory.api import router as directory_router
 from aiguillage.observatory.api import router as observatory_router
 from aiguillage.orientation.api import router as orientation_router
+from aiguillage.referrals.api import router as referrals_router
 from aiguillage.territories.api import router as territories_router
 
 api = NinjaAPI(
@@ -21,6 +22,7 @@ api = NinjaAPI(
 api.add_router("/territoires", territories_router)
 api.add_router("/annuaire", directory_router)
 api.add_router("/orientation", orientation_router)
+api.add_router("/adressages", referrals_router)
 api.add_router("/observatoire", observatory_router)
 
 

@@ -199,6 +199,7 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
     if member_structure_ids(user):
         items.append(("Orientation", reverse("orientation:conseiller")))
         items.append(("Demandes", reverse("orientation:demandes")))
+        items.append(("Adressages", reverse("referrals:inbox")))
     scope = analysed_region_codes(user)
     if scope is ALL_REGIONS or scope:
         items.append(("Tableaux de bord régionaux", reverse("accounts:region_list")))

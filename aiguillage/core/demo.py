@@ -163,6 +163,7 @@ DemoStep = Callable[[dict[str, Structure]], None]
 DEMO_STEPS: list[DemoStep | str] = [
     "aiguillage.directory.demo.directory_demo_load",
     "aiguillage.orientation.demo.orientation_demo_load",
+    "aiguillage.referrals.demo.referrals_demo_load",
 ]
 
 

@@ -729,3 +729,48 @@ def accompagnement_evenement_add(
         texte=texte.strip(),
         date=date_evenement or timezone.localdate(),
     )
+
+
+# --- Requests from the public portal ----------------------------------------------------------
+
+DONNEES_PORTAIL = (DonneePartagee.SITUATION, DonneePartagee.NOTE)
+
+
+def consentement_portail_texte(structures) -> str:
+    """The consent text the portal shows before the person sends a request."""
+    mois = settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
+    fin = (timezone.now() + timedelta(days=round(mois * 30.44))).date()
+    return consentement_texte(
+        donnees=[*DONNEES_MINIMALES, *DONNEES_PORTAIL],
+        structures=structures,
+        fin=fin,
+        objet="que cette structure me recontacte au sujet de mon projet professionnel",
+    )
+
+
+@transaction.atomic
+def demande_portail_create(*, diagnostic, site, data: dict, request=None) -> Adressage:
+    """A person asks a site's structure, from the portal, to contact them: their minimal data,
+    their consent (given by themselves, with the text they saw) and the request, received in the
+    structure's inbox like any referral (no sending structure)."""
+    structure = site.structure
+    personne = personne_create(data=data, request=request)
+    consent = consentement_create(
+        personne=personne,
+        structures=[structure],
+        donnees=DONNEES_PORTAIL,
+        mode=ModeConsentement.PORTAIL,
+        texte=consentement_portail_texte([structure]),
+    )
+    (adressage,) = adressage_create(
+        personne=personne,
+        consentement=consent,
+        destinataires=[structure],
+        motif="Demande de contact depuis le portail",
+        note=data.get("message", ""),
+        canal=Canal.PORTAIL,
+        site=site,
+        diagnostic=diagnostic,
+        request=request,
+    )
+    return adressage

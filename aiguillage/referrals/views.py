@@ -1,59 +1,1017 @@
-"""Stub: being built."""
+"""Counsellors' pages of referrals (adressages) and co-accompaniments.
 
-from django.http import Http404
+Concept map:
+
+- ``inbox``: the user's referrals in three tabs (to act on, received, sent), filtered and paginated
+  by ``selectors.inbox`` (a constant number of SQL queries); one audit event per page showing
+  names.
+- ``create``: refer a person (new, a probable duplicate the structure already knows, or
+  ``?personne=<uuid>``) to one structure or several (fan-out), with the consent block. The text
+  read to the person is the text stored: the page refreshes it (htmx) as the choices change, and
+  refuses the submission when what was shown differs from what would be stored.
+- ``detail``: one referral through ``access.adressage_get_for_member`` (404 for anybody not
+  involved). A member of the receiving structure opening an ``envoyee`` referral marks it
+  ``recue``. The page shows only what ``access.donnees_visibles`` allows, the consent, the
+  timeline (status changes, messages, attachments) and the moves ``workflow.allowed_from``
+  allows the user's side.
+- ``transition``, ``rediriger``, ``message``, ``consentement_retirer``: POST only; a refused move
+  renders the page again with the French message and HTTP 409 (400 for invalid input), nothing
+  changed.
+- ``piece_jointe``: downloads through ``access.piece_jointe_get_for_member``, never from a public
+  URL.
+- ``notifications``: the user's notifications; mark them all read.
+- ``accompagnements``, ``accompagnement_create``, ``accompagnement``, ``accompagnement_membre``,
+  ``accompagnement_evenement``: co-accompaniment (members, roles, access levels, shared
+  timeline).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods, require_POST
+
+from aiguillage.accounts.access import MEMBER_ROLES, grants_for, member_structure_ids
+from aiguillage.core.audit import audit_record, audit_view
+from aiguillage.core.models import AuditAction
+from aiguillage.directory.models import Structure
+from aiguillage.referrals import access, selectors, services, workflow
+from aiguillage.referrals.forms import (
+    ACCORD_LABEL,
+    DONNEES_OPTIONNELLES,
+    AccompagnementForm,
+    AdressageForm,
+    EvenementForm,
+    InboxFilterForm,
+    MembreForm,
+    MessageForm,
+    RedirigerForm,
+    RetraitForm,
+    commune_resolve,
+    structure_choices,
+    transition_form,
+)
+from aiguillage.referrals.models import (
+    DONNEES_MINIMALES,
+    Adressage,
+    Canal,
+    Consentement,
+    DonneePartagee,
+    MotifAnnulation,
+    MotifRefus,
+    NiveauAcces,
+    Notification,
+    Resultat,
+    RoleAccompagnement,
+    Statut,
+)
+from aiguillage.referrals.workflow import Side, TransitionInterdite
+
+PER_PAGE = 50
+
+# --- Helpers ----------------------------------------------------------------------------------
 
 
-def inbox(request, **kwargs):
-    raise Http404("En construction.")
+def _require_member(user) -> set[int]:
+    """Referral pages are for the members (counsellors, managers) of a structure."""
+    ids = member_structure_ids(user)
+    if not ids:
+        raise Http404("Page réservée aux structures.")
+    return ids
 
 
-def create(request, **kwargs):
-    raise Http404("En construction.")
+def _member_structures(user) -> list[tuple[int, str]]:
+    found: dict[int, str] = {}
+    for grant in grants_for(user):
+        if grant.role in MEMBER_ROLES:
+            found.setdefault(grant.structure_id, grant.structure_nom)
+    return sorted(found.items(), key=lambda item: item[1])
 
 
-def notifications(request, **kwargs):
-    raise Http404("En construction.")
+def _region_ids(user) -> set[str | None]:
+    return {g.region_id for g in grants_for(user) if g.role in MEMBER_ROLES}
 
 
-def piece_jointe(request, **kwargs):
-    raise Http404("En construction.")
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
 
 
-def accompagnements(request, **kwargs):
-    raise Http404("En construction.")
+def _without_page(request) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
-def accompagnement_create(request, **kwargs):
-    raise Http404("En construction.")
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404("Identifiant invalide.") from exc
 
 
-def accompagnement(request, **kwargs):
-    raise Http404("En construction.")
+def _detail_url(adressage: Adressage, anchor: str = "") -> str:
+    return reverse("referrals:detail", args=[adressage.public_id]) + anchor
 
 
-def accompagnement_membre(request, **kwargs):
-    raise Http404("En construction.")
+# --- Inbox ------------------------------------------------------------------------------------
 
 
-def accompagnement_evenement(request, **kwargs):
-    raise Http404("En construction.")
+def inbox(request):
+    user = request.user
+    _require_member(user)
+    boite = request.GET.get("boite", "a_traiter")
+    if boite not in selectors.BOITES:
+        boite = "a_traiter"
+    form = InboxFilterForm(request.GET or None, structures=_member_structures(user))
+    statut, structure_id = "", None
+    if form.is_bound and form.is_valid():
+        statut = form.cleaned_data["statut"]
+        structure_id = form.cleaned_data.get("structure")
+    page = selectors.inbox(
+        user=user, boite=boite, statut=statut, structure_id=structure_id, page=_page_number(request)
+    )
+    now = timezone.now()
+    shown = []
+    for item in page.object_list:
+        item.age_jours = (now - item.cree_le).days
+        if item.nom_visible:
+            shown.append(str(item.public_id))
+    if shown:
+        # One event per page, whatever its length: which referrals' people were listed.
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=user,
+            object_type="referrals.adressage",
+            object_repr=f"Liste des adressages « {selectors.BOITES[boite].label} » : "
+            f"{len(shown)} personne(s) affichée(s)",
+            structure_id=structure_id,
+            request=request,
+            details={"adressages": shown},
+        )
+    params = request.GET.copy()
+    params.pop("page", None)
+    params.pop("boite", None)
+    return render(
+        request,
+        "referrals/inbox.html",
+        {
+            "boites": selectors.BOITES.values(),
+            "boite": selectors.BOITES[boite],
+            "page_obj": page,
+            "form": form,
+            "filtres": params.urlencode(),
+            "query_string": _without_page(request),
+            "a_traiter": selectors.a_traiter_count(user=user),
+        },
+    )
 
 
-def detail(request, **kwargs):
-    raise Http404("En construction.")
+# --- Create -----------------------------------------------------------------------------------
 
 
-def transition(request, **kwargs):
-    raise Http404("En construction.")
+def _consentement_fin():
+    """The end date ``services.consentement_create`` gives a consent recorded now."""
+    mois = settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
+    return (timezone.now() + timedelta(days=round(mois * 30.44))).date()
 
 
-def rediriger(request, **kwargs):
-    raise Http404("En construction.")
+def _texte_consentement(raw, destinations) -> str:
+    """The exact consent text for the raw choices of the form ("" until a structure is chosen)."""
+    ids: list[int] = []
+    for value in [raw.get("destinataire"), *raw.getlist("autres_destinataires")]:
+        with contextlib.suppress(TypeError, ValueError):
+            pk = int(value)
+            if pk in destinations.structures and pk not in ids:
+                ids.append(pk)
+    if not ids:
+        return ""
+    chosen = set(raw.getlist("donnees"))
+    donnees = [*DONNEES_MINIMALES, *(d for d, _ in DONNEES_OPTIONNELLES if d in chosen)]
+    return services.consentement_texte(
+        donnees=donnees,
+        structures=[destinations.structures[pk] for pk in ids],
+        fin=_consentement_fin(),
+    )
 
 
-def message(request, **kwargs):
-    raise Http404("En construction.")
+def _doublons_accessibles(form: AdressageForm, request) -> list:
+    """Probable duplicates the user's structures may see (each display is audited). People known
+    only to other structures are not revealed: managers merge duplicates (views_personnes)."""
+    data = form.cleaned_data
+    commune = data.get("commune")
+    candidates = services.personne_doublons(
+        prenom=data.get("prenom") or "",
+        nom=data.get("nom") or "",
+        date_naissance=data.get("date_naissance"),
+        commune_id=commune.pk if commune else None,
+    ).select_related("commune")[:10]
+    found = []
+    for candidate in candidates:
+        try:
+            found.append(
+                access.personne_get_for_member(
+                    user=request.user, public_id=candidate.public_id, request=request
+                )
+            )
+        except Http404:
+            continue
+    return found
 
 
-def consentement_retirer(request, **kwargs):
-    raise Http404("En construction.")
+def _create_context(request, form, destinations, personne, *, doublons=(), texte=None) -> dict:
+    return {
+        "form": form,
+        "personne": personne,
+        "doublons": doublons,
+        "texte": _texte_consentement(request.POST, destinations) if texte is None else texte,
+        "suggestion": destinations.suggestion_label,
+        "donnees_minimales": [DonneePartagee(d).label for d in DONNEES_MINIMALES],
+        "accord_label": ACCORD_LABEL,
+        "accord_coche": form.is_bound and form.data.get("accord") == "on",
+        "duree_mois": settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS,
+    }
+
+
+def _sans_accord(form: AdressageForm, texte: str, **kwargs) -> AdressageForm:
+    data = form.data.copy()
+    data.pop("accord", None)
+    data["texte_affiche"] = texte
+    return AdressageForm(data, **kwargs)
+
+
+@require_http_methods(["GET", "POST"])
+def create(request):
+    user = request.user
+    ids = _require_member(user)
+    personne = None
+    if request.GET.get("personne"):
+        personne = access.personne_get_for_member(
+            user=user, public_id=_uuid_or_404(request.GET["personne"]), request=request
+        )
+    raw = request.POST if request.method == "POST" else request.GET
+    commune = personne.commune if personne is not None else None
+    if raw.get("commune"):
+        commune = commune_resolve(raw["commune"])[0] or commune
+    destinations = structure_choices(
+        region_ids=_region_ids(user), exclude=ids if len(ids) == 1 else (), commune=commune
+    )
+    form_kwargs = {
+        "emettrices": _member_structures(user),
+        "destinations": destinations,
+        "personne": personne,
+    }
+    partial = request.GET.get("partial")
+    if partial == "destinations":
+        # htmx: the commune changed, structures serving it come first; choices are kept.
+        initial = {
+            "destinataire": request.GET.get("destinataire"),
+            "autres_destinataires": request.GET.getlist("autres_destinataires"),
+        }
+        form = AdressageForm(initial=initial, **form_kwargs)
+        return render(
+            request,
+            "referrals/_destinations.html",
+            {"form": form, "suggestion": destinations.suggestion_label},
+        )
+    if partial == "consentement" and request.method == "POST":
+        # htmx: the choices changed; show the new text, and untick the agreement if it changed.
+        texte = _texte_consentement(request.POST, destinations)
+        change = texte != request.POST.get("texte_affiche", "")
+        return render(
+            request,
+            "referrals/_consentement.html",
+            {
+                "texte": texte,
+                "oob_accord": change and request.POST.get("accord") == "on",
+                "accord_label": ACCORD_LABEL,
+                "duree_mois": settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS,
+            },
+        )
+
+    form = AdressageForm(request.POST or None, **form_kwargs)
+    if request.method != "POST" or not form.is_valid():
+        status = 400 if request.method == "POST" else 200
+        return render(
+            request,
+            "referrals/create.html",
+            _create_context(request, form, destinations, personne),
+            status=status,
+        )
+    texte = _texte_consentement(request.POST, destinations)
+    if texte != form.cleaned_data["texte_affiche"]:
+        form = _sans_accord(form, texte, **form_kwargs)
+        form.is_valid()
+        form.errors["accord"] = form.error_class(
+            [
+                "Le texte de l'accord a changé avec vos choix : relisez-le à la personne, puis "
+                "cochez de nouveau la case si elle est d'accord."
+            ]
+        )
+        context = _create_context(request, form, destinations, personne, texte=texte)
+        return render(request, "referrals/create.html", context, status=400)
+    existante = personne
+    if existante is None:
+        choix = form.cleaned_data["personne_choix"]
+        doublons = [] if choix == "nouvelle" else _doublons_accessibles(form, request)
+        existante = next((d for d in doublons if str(d.public_id) == choix), None)
+        if doublons and existante is None:
+            context = _create_context(request, form, destinations, None, doublons=doublons)
+            return render(request, "referrals/create.html", context)
+    emettrice = Structure.objects.get(pk=form.cleaned_data["emettrice"])
+    try:
+        with transaction.atomic():
+            cible = existante or services.personne_create(
+                data=form.personne_data(), structure=emettrice, acting_user=user, request=request
+            )
+            consentement = services.consentement_create(
+                personne=cible,
+                structures=form.destinataires(),
+                donnees=form.donnees_partagees(),
+                mode=form.cleaned_data["mode"],
+                recueilli_par=user,
+                structure=emettrice,
+                texte=texte,
+            )
+            created = services.adressage_create(
+                personne=cible,
+                consentement=consentement,
+                destinataires=form.destinataires(),
+                motif=form.cleaned_data["motif"],
+                note=form.cleaned_data["note"],
+                canal=Canal.CONSEILLER,
+                emettrice=emettrice,
+                emis_par=user,
+                request=request,
+            )
+    except services.DonneesInvalides as exc:
+        aliases = {"destinataires": "destinataire", "structures": "destinataire"}
+        for name, message in exc.erreurs.items():
+            name = aliases.get(name, name)
+            form.add_error(name if name in form.fields else None, message)
+        context = _create_context(request, form, destinations, personne)
+        return render(request, "referrals/create.html", context, status=400)
+    noms = ", ".join(a.destinataire.nom for a in created)
+    if len(created) > 1:
+        messages.success(
+            request,
+            f"Demande diffusée à {noms} : la première structure qui l'accepte la prend en charge.",
+        )
+    else:
+        messages.success(request, f"Adressage envoyé à {noms}.")
+    return redirect(_detail_url(created[0]))
+
+
+# --- One referral -----------------------------------------------------------------------------
+
+ACTION_LABELS = {
+    Statut.ACCEPTEE: "Accepter",
+    Statut.PREMIER_CONTACT: "Premier contact établi",
+    Statut.EN_COURS: "Accompagnement en cours",
+    Statut.REFUSEE: "Refuser",
+    Statut.TERMINEE: "Clôturer avec un résultat",
+    Statut.ANNULEE: "Annuler l'adressage",
+}
+# Moves made elsewhere: ``recue`` when the receiver opens the page, ``redirigee`` by its own form.
+HORS_BOUTONS = {Statut.RECUE, Statut.REDIRIGEE}
+MOTIFS = {
+    Statut.REFUSEE: dict(MotifRefus.choices),
+    Statut.TERMINEE: dict(Resultat.choices),
+    Statut.ANNULEE: dict(MotifAnnulation.choices),
+}
+
+
+@dataclass
+class Evenement:
+    """One line of a referral's timeline."""
+
+    le: datetime
+    type: str  # "statut", "message" or "piece"
+    titre: str
+    qui: str
+    texte: str = ""
+    motif: str = ""
+    statut: str = ""
+    pieces: list = field(default_factory=list)
+
+
+def _qui(user, structure) -> str:
+    if user is None and structure is None:
+        return "Aiguillage (automatique)"
+    nom = (user.get_full_name() or "Un membre") if user is not None else "La structure"
+    return f"{nom} ({structure.nom})" if structure is not None else nom
+
+
+def _timeline(adressage: Adressage, *, echanges: bool) -> list[Evenement]:
+    """Status changes, and (when the user may see them) messages and attachments, by date."""
+    events = [
+        Evenement(
+            le=t.le,
+            type="statut",
+            titre=Statut(t.vers).label,
+            qui=_qui(t.par, t.structure),
+            texte=t.commentaire,
+            motif=MOTIFS.get(t.vers, {}).get(t.motif, ""),
+            statut=t.vers,
+        )
+        for t in adressage.transitions.select_related("par", "structure")
+    ]
+    if echanges:
+        for m in adressage.messages.select_related("auteur", "structure").prefetch_related(
+            "pieces_jointes"
+        ):
+            events.append(
+                Evenement(
+                    le=m.cree_le,
+                    type="message",
+                    titre="Message",
+                    qui=_qui(m.auteur, m.structure),
+                    texte=m.texte,
+                    pieces=list(m.pieces_jointes.all()),
+                )
+            )
+        for p in adressage.pieces_jointes.filter(message__isnull=True).select_related(
+            "ajoutee_par", "structure"
+        ):
+            events.append(
+                Evenement(
+                    le=p.cree_le,
+                    type="piece",
+                    titre="Pièce jointe",
+                    qui=_qui(p.ajoutee_par, p.structure),
+                    pieces=[p],
+                )
+            )
+    return sorted(events, key=lambda e: e.le)
+
+
+def _acces_perdu(adressage: Adressage) -> str:
+    """Why the receiver no longer sees the person's data."""
+    consent = adressage.consentement
+    if adressage.personne.anonymisee_le is not None:
+        return "Les données de cette personne ont été anonymisées."
+    if consent.retire_le is not None:
+        return (
+            f"La personne a retiré son consentement le {consent.retire_le:%d/%m/%Y} : votre "
+            "structure n'a plus accès à ses données."
+        )
+    if adressage.statut == Statut.ANNULEE:
+        return "Adressage annulé : votre structure n'a plus accès aux données de la personne."
+    if adressage.statut == Statut.EXPIREE:
+        return "Adressage expiré : votre structure n'a plus accès aux données de la personne."
+    if not consent.actif(timezone.localdate()):
+        return (
+            f"Le consentement de la personne a pris fin le {consent.valable_jusqu_au:%d/%m/%Y} : "
+            "votre structure n'a plus accès à ses données."
+        )
+    return "Le consentement de la personne ne couvre pas votre structure."
+
+
+def _render_detail(request, adressage: Adressage, *, status: int = 200, erreur: str = "", **forms):
+    user = request.user
+    sides = access.sides_for(adressage=adressage, user=user)
+    vue = access.donnees_visibles(adressage=adressage, user=user)
+    actions = []
+    for side in (Side.DESTINATAIRE, Side.EMETTRICE):
+        if side not in sides:
+            continue
+        for vers in workflow.allowed_from(adressage.statut, side):
+            if vers in HORS_BOUTONS or any(a["vers"] == vers for a in actions):
+                continue
+            actions.append(
+                {
+                    "vers": vers,
+                    "label": ACTION_LABELS.get(vers, Statut(vers).label),
+                    "form": forms.get(vers) or transition_form(vers),
+                    "avec_motif": vers in MOTIFS,
+                }
+            )
+    peut_rediriger = (
+        Side.DESTINATAIRE in sides
+        and vue is not None
+        and Statut.REDIRIGEE in workflow.allowed_from(adressage.statut, Side.DESTINATAIRE)
+    )
+    rediriger_form = None
+    if peut_rediriger:
+        rediriger_form = forms.get("rediriger") or RedirigerForm(
+            destinations=structure_choices(
+                region_ids=_region_ids(user),
+                exclude={adressage.destinataire_id, adressage.emettrice_id},
+                commune=vue.commune,
+            )
+        )
+    consent = adressage.consentement
+    mine = access.adressages_for_member(user=user)
+    context = {
+        "adressage": adressage,
+        "personne": vue,
+        "acces_perdu": "" if vue is not None else _acces_perdu(adressage),
+        "emetteur": Side.EMETTRICE in sides,
+        "destinataire": Side.DESTINATAIRE in sides,
+        "fhir": workflow.FHIR_TASK_STATUS[adressage.statut],
+        "consentement": consent,
+        "consentement_actif": consent.actif(timezone.localdate()),
+        # The sender collected the data itself; the receiver sees what the consent lists.
+        "partage": set(DonneePartagee.values)
+        if Side.EMETTRICE in sides
+        else set(consent.donnees_partagees),
+        "consentement_donnees": [DonneePartagee(d).label for d in consent.donnees_partagees],
+        "consentement_structures": list(consent.structures.all()),
+        "timeline": _timeline(adressage, echanges=vue is not None),
+        "actions": actions,
+        "rediriger_form": rediriger_form,
+        "message_form": forms.get("message") or MessageForm(),
+        "retrait_form": forms.get("retrait") or RetraitForm(),
+        "erreur": erreur,
+        "motif_cloture": MOTIFS.get(adressage.statut, {}).get(
+            adressage.resultat or adressage.motif_refus or adressage.motif_annulation, ""
+        ),
+        "diffusion": (
+            list(mine.filter(diffusion_id=adressage.diffusion_id).select_related("destinataire"))
+            if adressage.diffusion_id and Side.EMETTRICE in sides
+            else []
+        ),
+        "origine": mine.filter(pk=adressage.origine_id).first() if adressage.origine_id else None,
+        "suites": list(mine.filter(origine=adressage).select_related("destinataire")),
+        "accompagnements": list(
+            access.accompagnements_for_member(user=user).filter(adressage=adressage)
+        ),
+        "demo": bool(
+            adressage.destinataire.est_demo
+            and (adressage.emettrice is None or adressage.emettrice.est_demo)
+        ),
+    }
+    if request.htmx and status >= 400:
+        return render(request, "referrals/_erreur.html", context, status=status)
+    return render(request, "referrals/detail.html", context, status=status)
+
+
+def detail(request, public_id):
+    user = request.user
+    adressage = access.adressage_get_for_member(user=user, public_id=public_id, request=request)
+    sides = access.sides_for(adressage=adressage, user=user)
+    if Side.DESTINATAIRE in sides and adressage.statut == Statut.ENVOYEE:
+        # Another member may have opened it at the same moment: then it is already "reçue".
+        with contextlib.suppress(TransitionInterdite):
+            adressage = services.adressage_transition(
+                adressage=adressage,
+                vers=Statut.RECUE,
+                acting_user=user,
+                side=Side.DESTINATAIRE,
+                request=request,
+            )
+    Notification.objects.filter(utilisateur=user, adressage=adressage, lue_le__isnull=True).update(
+        lue_le=timezone.now()
+    )
+    return _render_detail(request, adressage)
+
+
+def _echec(request, public_id, erreur: str, status: int, **forms):
+    """The referral's page again, with the French message of what was refused."""
+    adressage = access.adressage_get_for_member(
+        user=request.user, public_id=public_id, request=request
+    )
+    return _render_detail(request, adressage, status=status, erreur=erreur, **forms)
+
+
+def _get_for_post(request, public_id) -> Adressage:
+    # No view is audited here: nothing is displayed unless the page is shown again (_echec).
+    return access.adressage_get_for_member(
+        user=request.user, public_id=public_id, request=request, audit=False
+    )
+
+
+@require_POST
+def transition(request, public_id):
+    adressage = _get_for_post(request, public_id)
+    vers = request.POST.get("vers", "")
+    if vers not in Statut.values:
+        return _echec(request, public_id, "Statut demandé inconnu.", 400)
+    if vers == Statut.REDIRIGEE:
+        return _echec(
+            request,
+            public_id,
+            "Pour rediriger la personne, utilisez le formulaire « Rediriger vers une autre "
+            "structure ».",
+            400,
+        )
+    form = transition_form(vers, request.POST)
+    if not form.is_valid():
+        erreurs = " ".join(e for errors in form.errors.values() for e in errors)
+        return _echec(request, public_id, erreurs, 400, **{vers: form})
+    try:
+        services.adressage_transition(
+            adressage=adressage,
+            vers=vers,
+            acting_user=request.user,
+            motif=form.motif(),
+            commentaire=form.cleaned_data["commentaire"],
+            request=request,
+        )
+    except TransitionInterdite as exc:
+        return _echec(request, public_id, str(exc), 409, **{vers: form})
+    messages.success(request, f"Nouveau statut de l'adressage : {Statut(vers).label}.")
+    return redirect(_detail_url(adressage))
+
+
+@require_POST
+def rediriger(request, public_id):
+    user = request.user
+    adressage = _get_for_post(request, public_id)
+    if Side.DESTINATAIRE not in access.sides_for(adressage=adressage, user=user):
+        return _echec(
+            request, public_id, "Seule la structure destinataire peut rediriger la personne.", 409
+        )
+    vue = access.donnees_visibles(adressage=adressage, user=user)
+    form = RedirigerForm(
+        request.POST,
+        destinations=structure_choices(
+            region_ids=_region_ids(user),
+            exclude={adressage.destinataire_id, adressage.emettrice_id},
+            commune=vue.commune if vue else None,
+        ),
+    )
+    if not form.is_valid():
+        return _echec(
+            request, public_id, "Le formulaire de redirection est incomplet.", 400, rediriger=form
+        )
+    try:
+        nouveau = services.adressage_rediriger(
+            adressage=adressage,
+            vers_structure=form.structure_choisie(),
+            acting_user=user,
+            commentaire=form.cleaned_data["commentaire"],
+            consentement_mode=form.cleaned_data["mode"],
+            request=request,
+        )
+    except TransitionInterdite as exc:
+        return _echec(request, public_id, str(exc), 409, rediriger=form)
+    except services.DonneesInvalides as exc:
+        return _echec(request, public_id, " ".join(exc.erreurs.values()), 400, rediriger=form)
+    messages.success(request, f"Personne redirigée vers {nouveau.destinataire.nom}.")
+    return redirect(_detail_url(nouveau))
+
+
+@require_POST
+def message(request, public_id):
+    user = request.user
+    adressage = _get_for_post(request, public_id)
+    form = MessageForm(request.POST, request.FILES)
+    if access.donnees_visibles(adressage=adressage, user=user) is None:
+        return _echec(
+            request,
+            public_id,
+            "Votre structure n'a plus accès aux données de cette personne : les échanges sont "
+            "fermés.",
+            409,
+        )
+    if not form.is_valid():
+        erreurs = " ".join(e for errors in form.errors.values() for e in errors)
+        return _echec(request, public_id, erreurs, 400, message=form)
+    fichier = form.cleaned_data.get("fichier")
+    try:
+        services.message_create(
+            adressage=adressage,
+            auteur=user,
+            texte=form.cleaned_data["texte"],
+            fichiers=[fichier] if fichier else [],
+            request=request,
+        )
+    except services.DonneesInvalides as exc:
+        for name, text in exc.erreurs.items():
+            form.add_error(name if name in form.fields else None, text)
+        return _echec(request, public_id, " ".join(exc.erreurs.values()), 400, message=form)
+    except TransitionInterdite as exc:
+        return _echec(request, public_id, str(exc), 409, message=form)
+    messages.success(request, "Message envoyé.")
+    return redirect(_detail_url(adressage, "#echanges"))
+
+
+@require_POST
+def consentement_retirer(request, public_id):
+    adressage = _get_for_post(request, public_id)
+    form = RetraitForm(request.POST)
+    if not form.is_valid():
+        return _echec(request, public_id, form.errors["confirmation"][0], 400, retrait=form)
+    try:
+        clos = services.consentement_retirer(
+            consentement=adressage.consentement, acting_user=request.user, request=request
+        )
+    except TransitionInterdite as exc:
+        return _echec(request, public_id, str(exc), 409, retrait=form)
+    messages.success(
+        request,
+        "Consentement retiré : les structures destinataires n'ont plus accès aux données de la "
+        f"personne ({clos} adressage{'s' if clos > 1 else ''} ouvert{'s' if clos > 1 else ''} "
+        f"annulé{'s' if clos > 1 else ''}).",
+    )
+    return redirect(_detail_url(adressage))
+
+
+def piece_jointe(request, public_id):
+    piece = access.piece_jointe_get_for_member(
+        user=request.user, public_id=public_id, request=request
+    )
+    try:
+        handle = piece.fichier.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404("Fichier introuvable.") from exc
+    audit_view(
+        actor=request.user,
+        obj=piece,
+        request=request,
+        structure_id=piece.structure_id,
+        object_repr=f"Pièce jointe {piece.public_id} (téléchargement)",
+    )
+    response = FileResponse(
+        handle, as_attachment=True, filename=piece.nom, content_type=piece.type_mime
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Notifications ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    user = request.user
+    if request.method == "POST":
+        lues = Notification.objects.filter(utilisateur=user, lue_le__isnull=True).update(
+            lue_le=timezone.now()
+        )
+        messages.success(
+            request,
+            f"{lues} notification{'s' if lues > 1 else ''} marquée{'s' if lues > 1 else ''} "
+            f"comme lue{'s' if lues > 1 else ''}.",
+        )
+        return redirect("referrals:notifications")
+    items = Notification.objects.filter(utilisateur=user).select_related(
+        "adressage", "accompagnement"
+    )
+    page = Paginator(items, PER_PAGE).get_page(_page_number(request))
+    return render(
+        request,
+        "referrals/notifications.html",
+        {"page_obj": page, "non_lues": sum(1 for n in page.object_list if n.lue_le is None)},
+    )
+
+
+# --- Co-accompaniment -------------------------------------------------------------------------
+
+
+def accompagnements(request):
+    user = request.user
+    ids = _require_member(user)
+    items = (
+        access.accompagnements_for_member(user=user)
+        .select_related("personne")
+        .prefetch_related("membres__structure")
+        .order_by("-ouvert_le", "-pk")
+    )
+    page = Paginator(items, PER_PAGE).get_page(_page_number(request))
+    rows = []
+    for acc in page.object_list:
+        membres = sorted(acc.membres.all(), key=lambda m: m.ajoute_le)
+        niveaux = {m.niveau_acces for m in membres if m.structure_id in ids}
+        rows.append(
+            {
+                "accompagnement": acc,
+                "membres": membres,
+                "niveau": NiveauAcces(
+                    NiveauAcces.COMPLET if NiveauAcces.COMPLET in niveaux else NiveauAcces.PARCOURS
+                ).label,
+            }
+        )
+    if rows:
+        audit_record(
+            action=AuditAction.VIEW,
+            actor=user,
+            object_type="referrals.accompagnement",
+            object_repr=f"Liste des co-accompagnements : {len(rows)} personne(s) affichée(s)",
+            request=request,
+            details={"accompagnements": [str(r["accompagnement"].public_id) for r in rows]},
+        )
+    return render(request, "referrals/accompagnements.html", {"page_obj": page, "rows": rows})
+
+
+def _consentement_pour(personne, ids: set[int]) -> Consentement | None:
+    """The person's latest active consent recorded by, or covering, one of ``ids``."""
+    today = timezone.localdate()
+    for consent in personne.consentements.filter(retire_le__isnull=True).order_by("-donne_le"):
+        if not consent.actif(today):
+            continue
+        covered = {s.pk for s in consent.structures.all()}
+        if consent.structure_id in ids or covered & ids:
+            return consent
+    return None
+
+
+@require_http_methods(["GET", "POST"])
+def accompagnement_create(request):
+    user = request.user
+    ids = _require_member(user)
+    adressage = personne = consent = autre = None
+    structures = _member_structures(user)
+    erreur = ""
+    if request.GET.get("adressage"):
+        adressage = access.adressage_get_for_member(
+            user=user, public_id=_uuid_or_404(request.GET["adressage"]), request=request
+        )
+        if access.donnees_visibles(adressage=adressage, user=user) is None:
+            raise Http404("Adressage introuvable.")
+        personne, consent = adressage.personne, adressage.consentement
+        involved = {adressage.destinataire_id, adressage.emettrice_id}
+        structures = [s for s in structures if s[0] in involved]
+        autres = [s for s in (adressage.emettrice, adressage.destinataire) if s and s.pk not in ids]
+        autre = autres[0] if autres else None
+    elif request.GET.get("personne"):
+        personne = access.personne_get_for_member(
+            user=user, public_id=_uuid_or_404(request.GET["personne"]), request=request
+        )
+        consent = _consentement_pour(personne, ids)
+        if consent is None:
+            erreur = (
+                "Aucun consentement actif de cette personne ne concerne votre structure : "
+                "adressez-la d'abord (le consentement est recueilli à cette occasion)."
+            )
+    form = AccompagnementForm(request.POST or None, structures=structures, autre=autre)
+    autre_couverte = autre is not None and consent.structures.filter(pk=autre.pk).exists()
+    if autre is not None:
+        form.fields["associer"].label += (
+            " (accès complet)"
+            if autre_couverte
+            else " (accès « parcours » : le consentement de la personne ne la couvre pas)"
+        )
+    if (
+        request.method == "POST"
+        and personne is not None
+        and consent is not None
+        and form.is_valid()
+    ):
+        structure = Structure.objects.get(pk=form.cleaned_data["structure"])
+        try:
+            with transaction.atomic():
+                acc = services.accompagnement_create(
+                    personne=personne,
+                    consentement=consent,
+                    intitule=form.cleaned_data["intitule"],
+                    theme=form.cleaned_data["theme"],
+                    structure=structure,
+                    acting_user=user,
+                    adressage=adressage,
+                    request=request,
+                )
+                if autre is not None and form.cleaned_data.get("associer"):
+                    services.accompagnement_membre_add(
+                        accompagnement=acc,
+                        structure=autre,
+                        role=RoleAccompagnement.CO_REFERENT,
+                        niveau_acces=NiveauAcces.COMPLET
+                        if autre_couverte
+                        else NiveauAcces.PARCOURS,
+                        acting_user=user,
+                    )
+        except services.DonneesInvalides as exc:
+            for name, text in exc.erreurs.items():
+                form.add_error(name if name in form.fields else None, text)
+        except TransitionInterdite as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Co-accompagnement ouvert.")
+            return redirect("referrals:accompagnement", public_id=acc.public_id)
+    return render(
+        request,
+        "referrals/accompagnement_create.html",
+        {
+            "form": form,
+            "adressage": adressage,
+            "personne": personne,
+            "consentement": consent,
+            "erreur": erreur,
+            "autre": autre,
+            "query": request.GET.urlencode(),
+        },
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _render_accompagnement(request, acc, niveau, *, status=200, erreur="", **forms):
+    user = request.user
+    membres = list(acc.membres.select_related("structure").order_by("ajoute_le", "pk"))
+    consent = acc.consentement
+    personne = acc.personne
+    complet = (
+        niveau == NiveauAcces.COMPLET
+        and personne.anonymisee_le is None
+        and consent.actif(timezone.localdate())
+    )
+    context = {
+        "accompagnement": acc,
+        "niveau": NiveauAcces(niveau),
+        "complet": complet,
+        "personne": personne,
+        "partage": set(consent.donnees_partagees),
+        "consentement": consent,
+        "membres": membres,
+        "demo": all(m.structure.est_demo for m in membres),
+        "evenements": list(acc.evenements.select_related("structure", "auteur")),
+        "evenement_form": forms.get("evenement") or EvenementForm(),
+        "membre_form": forms.get("membre")
+        or MembreForm(
+            destinations=structure_choices(
+                region_ids=_region_ids(user), exclude={m.structure_id for m in membres}
+            )
+        ),
+        "erreur": erreur,
+        "adressage_lie": (
+            access.adressages_for_member(user=user).filter(pk=acc.adressage_id).first()
+            if acc.adressage_id
+            else None
+        ),
+    }
+    return render(request, "referrals/accompagnement.html", context, status=status)
+
+
+def accompagnement(request, public_id):
+    acc, niveau = access.accompagnement_get_for_member(
+        user=request.user, public_id=public_id, request=request
+    )
+    Notification.objects.filter(
+        utilisateur=request.user, accompagnement=acc, lue_le__isnull=True
+    ).update(lue_le=timezone.now())
+    return _render_accompagnement(request, acc, niveau)
+
+
+@require_POST
+def accompagnement_membre(request, public_id):
+    user = request.user
+    acc, niveau = access.accompagnement_get_for_member(
+        user=user, public_id=public_id, request=request
+    )
+    existing = set(acc.membres.values_list("structure_id", flat=True))
+    form = MembreForm(
+        request.POST,
+        destinations=structure_choices(region_ids=_region_ids(user), exclude=existing),
+    )
+    if form.is_valid():
+        try:
+            services.accompagnement_membre_add(
+                accompagnement=acc,
+                structure=form.structure_choisie(),
+                role=form.cleaned_data["role"],
+                niveau_acces=form.cleaned_data["niveau_acces"],
+                acting_user=user,
+            )
+        except services.DonneesInvalides as exc:
+            for name, text in exc.erreurs.items():
+                form.add_error(name if name in form.fields else None, text)
+        except TransitionInterdite as exc:
+            form.add_error(None, str(exc))
+        else:
+            nom = form.structure_choisie().nom
+            messages.success(request, f"{nom} rejoint le co-accompagnement.")
+            return redirect("referrals:accompagnement", public_id=acc.public_id)
+    erreurs = " ".join(e for errors in form.errors.values() for e in errors)
+    return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, membre=form)
+
+
+@require_POST
+def accompagnement_evenement(request, public_id):
+    user = request.user
+    acc, niveau = access.accompagnement_get_for_member(
+        user=user, public_id=public_id, request=request
+    )
+    form = EvenementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.accompagnement_evenement_add(
+                accompagnement=acc,
+                acting_user=user,
+                type=form.cleaned_data["type"],
+                texte=form.cleaned_data["texte"],
+                date_evenement=form.cleaned_data["date"],
+            )
+        except services.DonneesInvalides as exc:
+            for name, text in exc.erreurs.items():
+                form.add_error(name if name in form.fields else None, text)
+        except TransitionInterdite as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, "Ajouté au parcours partagé.")
+            return redirect(reverse("referrals:accompagnement", args=[acc.public_id]) + "#parcours")
+    erreurs = " ".join(e for errors in form.errors.values() for e in errors)
+    return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, evenement=form)

@@ -198,7 +198,6 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
             items.append((grant.structure_nom, url))
     if member_structure_ids(user):
         items.append(("Orientation", reverse("orientation:conseiller")))
-        items.append(("Demandes", reverse("orientation:demandes")))
         items.append(("Adressages", reverse("referrals:inbox")))
     scope = analysed_region_codes(user)
     if scope is ALL_REGIONS or scope:
@@ -247,35 +246,3 @@ def service_get_for_manager(*, user, service_id: int):
 
 def can_manage_structure(user, structure_id: int) -> bool:
     return is_administrateur(user) or structure_id in managed_structure_ids(user)
-
-
-# --- Orientation ------------------------------------------------------------------------------
-
-
-def demandes_for_member(*, user):
-    """Contact requests addressed to the structures the user works in (members only)."""
-    from aiguillage.orientation.models import Demande
-
-    return Demande.objects.filter(structure_id__in=member_structure_ids(user))
-
-
-def demande_get_for_member(*, user, public_id, request: HttpRequest | None = None):
-    """One contact request (personal data): members of its structure only; the view is logged.
-
-    Administrators, coordinators and analysts do not see people's requests."""
-    demande = (
-        demandes_for_member(user=user)
-        .select_related("structure", "site", "diagnostic")
-        .filter(public_id=public_id)
-        .first()
-    )
-    if demande is None:
-        raise Http404("Demande introuvable.")
-    audit_view(
-        actor=user,
-        obj=demande,
-        request=request,
-        structure_id=demande.structure_id,
-        object_repr=f"Demande de contact {demande.public_id}",
-    )
-    return demande

@@ -1,19 +1,17 @@
-"""Demo step: two contact requests for the demo Mission locale de Chambéry (invented people,
-labelled as demo data in their message), so that its counsellors see the list filled."""
+"""Demo step: two contact requests made on the portal to the demo Mission locale de Chambéry
+(invented people, labelled as demo data in their message), so that its counsellors find them in
+their referrals inbox."""
 
 from __future__ import annotations
 
-import uuid
-
-from django.utils import timezone
-
 from aiguillage.directory.models import Structure
-from aiguillage.orientation.models import Canal, Demande, PreferenceContact
-from aiguillage.orientation.services import consent_text, diagnostic_create
+from aiguillage.orientation.models import Canal
+from aiguillage.orientation.services import diagnostic_create
+from aiguillage.referrals.models import Personne, PreferenceContact
+from aiguillage.referrals.services import demande_portail_create
 
 DEMO_REQUESTS = [
     (
-        uuid.UUID("00000000-0000-4000-8000-000000000001"),
         {
             "activite": "demandeur_emploi",
             "age": 19,
@@ -28,7 +26,6 @@ DEMO_REQUESTS = [
         },
     ),
     (
-        uuid.UUID("00000000-0000-4000-8000-000000000002"),
         {"activite": "salarie", "contrat": "apprentissage", "age": 22, "commune": "73029"},
         {
             "prenom": "Personne",
@@ -39,23 +36,19 @@ DEMO_REQUESTS = [
     ),
 ]
 STRUCTURE = "Mission locale de Chambéry"
+MESSAGE = "Données de démonstration : cette personne n'existe pas."
 
 
 def orientation_demo_load(structures: dict[str, Structure]) -> None:
     structure = structures[STRUCTURE]
     site = structure.sites.order_by("pk").first()
-    for public_id, situation, person in DEMO_REQUESTS:
-        if Demande.objects.filter(public_id=public_id).exists():
+    for situation, person in DEMO_REQUESTS:
+        already = Personne.objects.filter(
+            prenom=person["prenom"], nom=person["nom"], adressages__destinataire=structure
+        )
+        if already.exists():
             continue
         diagnostic = diagnostic_create(situation=situation, canal=Canal.PORTAIL)
-        Demande.objects.create(
-            public_id=public_id,
-            canal=Canal.PORTAIL,
-            diagnostic=diagnostic,
-            structure=structure,
-            site=site,
-            message="Données de démonstration : cette personne n'existe pas.",
-            consentement_texte=consent_text(structure.nom),
-            consenti_le=timezone.now(),
-            **person,
+        demande_portail_create(
+            diagnostic=diagnostic, site=site, data={**person, "message": MESSAGE}
         )

@@ -6,8 +6,8 @@ from django import forms
 from django.utils import timezone
 
 from aiguillage.core.forms import StyledFormMixin
-from aiguillage.orientation.models import PreferenceContact
 from aiguillage.orientation.questionnaire import BY_KEY
+from aiguillage.referrals.models import PreferenceContact
 
 TRI_STATE = [("", "Non renseigné"), ("oui", "Oui"), ("non", "Non")]
 FLAGS = {

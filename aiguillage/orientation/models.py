@@ -1,4 +1,4 @@
-"""Diagnostics (a situation, the decision of the rules and its trace) and contact requests.
+"""Diagnostics: a situation, the decision of the rules and its trace.
 
 Concept map:
 
@@ -6,10 +6,9 @@ Concept map:
   from the public portal, a counsellor's page, the API. It keeps the situation, the decision, the
   trace and the rules version, never a name: the anonymous portal needs none. Its commune, région
   and ``activite`` feed the territorial statistics and the cooperation observatory.
-- ``Demande``: a person asks a structure (through one of its sites) to contact them, after a
-  diagnostic. It holds the minimum personal data, the contact preference and the consent given;
-  only the members of that structure may see it (``orientation.access``). The referrals
-  capability turns these into its inbox.
+
+A person who then asks a proposed structure to contact them makes a referral without a sending
+structure (``referrals.Adressage``, ``canal = portail``), with their own consent.
 """
 
 from __future__ import annotations
@@ -62,61 +61,3 @@ class Diagnostic(models.Model):
     def decision_complete(self) -> dict:
         """The decision as the rules returned it, trace included."""
         return {**self.decision, "trace": self.trace}
-
-
-class PreferenceContact(models.TextChoices):
-    COURRIEL = "courriel", "Par courriel"
-    TELEPHONE = "telephone", "Par téléphone"
-    SMS = "sms", "Par SMS"
-
-
-class StatutDemande(models.TextChoices):
-    NOUVELLE = "nouvelle", "Nouvelle"
-    VUE = "vue", "Vue par la structure"
-    TRAITEE = "traitee", "Traitée"
-
-
-class Demande(models.Model):
-    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
-    cree_le = models.DateTimeField("créée le", auto_now_add=True, db_index=True)
-    canal = models.CharField("canal", max_length=12, choices=Canal.choices)
-    diagnostic = models.ForeignKey(
-        Diagnostic, on_delete=models.SET_NULL, null=True, blank=True, related_name="demandes"
-    )
-    structure = models.ForeignKey(
-        "directory.Structure", on_delete=models.CASCADE, related_name="demandes"
-    )
-    site = models.ForeignKey(
-        "directory.Site", on_delete=models.SET_NULL, null=True, blank=True, related_name="demandes"
-    )
-    statut = models.CharField(
-        "statut", max_length=12, choices=StatutDemande.choices, default=StatutDemande.NOUVELLE
-    )
-    # Minimal personal data: how to reach the person, nothing more.
-    prenom = models.CharField("prénom", max_length=100)
-    nom = models.CharField("nom", max_length=100, blank=True)
-    courriel = models.EmailField("courriel", blank=True)
-    telephone = models.CharField("téléphone", max_length=30, blank=True)
-    preference_contact = models.CharField(
-        "préférence de contact", max_length=12, choices=PreferenceContact.choices
-    )
-    contact_uniquement_ainsi = models.BooleanField(
-        "ne me contacter que de cette façon", default=False
-    )
-    message = models.TextField("message", blank=True, max_length=2000)
-    consentement_texte = models.TextField("texte du consentement accepté")
-    consenti_le = models.DateTimeField("consentement donné le")
-
-    class Meta:
-        verbose_name = "demande de contact"
-        verbose_name_plural = "demandes de contact"
-        ordering = ["-cree_le"]
-        constraints = [
-            models.CheckConstraint(
-                condition=~models.Q(courriel="") | ~models.Q(telephone=""),
-                name="demande_a_un_moyen_de_contact",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"Demande {self.public_id} pour {self.structure_id}"

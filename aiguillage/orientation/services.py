@@ -15,14 +15,11 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from aiguillage import rules
-from aiguillage.core.audit import audit_record
-from aiguillage.core.models import AuditAction
-from aiguillage.directory.models import Site
 from aiguillage.directory.selectors import site_search
-from aiguillage.orientation.models import Canal, Demande, Diagnostic
+from aiguillage.orientation.models import Diagnostic
 from aiguillage.territories.models import Commune
 
-__all__ = ["SituationInvalide", "decision_for", "demande_create", "diagnostic_create"]
+__all__ = ["SituationInvalide", "decision_for", "diagnostic_create"]
 
 SituationInvalide = rules.SituationInvalide
 SITES_PER_NETWORK = 3
@@ -106,52 +103,3 @@ def diagnostic_create(
 def _situation_date(situation: dict) -> date:
     value = situation.get("date")
     return date.fromisoformat(value) if value else timezone.localdate()
-
-
-CONSENT_TEXT = (
-    "J'accepte que mon prénom, mon nom, mes coordonnées, ma préférence de contact et mon message "
-    "soient transmis à {structure} pour que cette structure me recontacte au sujet de mon "
-    "projet professionnel. Ces informations ne sont visibles que par les personnes de cette "
-    "structure et sont supprimées au plus tard {mois} mois après ma demande."
-)
-RETENTION_MONTHS = 12
-
-
-def consent_text(structure_name: str) -> str:
-    return CONSENT_TEXT.format(structure=structure_name, mois=RETENTION_MONTHS)
-
-
-@transaction.atomic
-def demande_create(
-    *,
-    diagnostic: Diagnostic | None,
-    site: Site,
-    data: dict,
-    canal: str = Canal.PORTAIL,
-    request=None,
-) -> Demande:
-    """A person asks ``site``'s structure to contact them, with their explicit consent."""
-    demande = Demande.objects.create(
-        canal=canal,
-        diagnostic=diagnostic,
-        structure=site.structure,
-        site=site,
-        prenom=data["prenom"],
-        nom=data.get("nom", ""),
-        courriel=data.get("courriel", ""),
-        telephone=data.get("telephone", ""),
-        preference_contact=data["preference_contact"],
-        contact_uniquement_ainsi=data.get("contact_uniquement_ainsi", False),
-        message=data.get("message", ""),
-        consentement_texte=consent_text(site.structure.nom),
-        consenti_le=timezone.now(),
-    )
-    # The audit log records the request without its content (no personal data in the log).
-    audit_record(
-        action=AuditAction.CREATE,
-        obj=demande,
-        object_repr=f"Demande de contact pour {site.structure.nom}",
-        structure_id=site.structure_id,
-        request=request,
-    )
-    return demande

@@ -14,5 +14,4 @@ urlpatterns = [
     ),
     path("conseiller/", views.conseiller, name="conseiller"),
     path("demandes/", views.demandes, name="demandes"),
-    path("demandes/<uuid:public_id>/", views.demande_detail, name="demande_detail"),
 ]

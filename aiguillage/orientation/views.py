@@ -1,5 +1,6 @@
 """Orientation pages: the public self-diagnosis (portal), the counsellor's page, the result with
-the nearest sites, the contact request, and the structures' list of requests."""
+the nearest sites and the contact request (a referral without a sending structure, received in
+the structure's inbox: ``referrals.services.demande_portail_create``)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from aiguillage.directory.models import Site
 from aiguillage.orientation import questionnaire, services
 from aiguillage.orientation.forms import ContactForm, SituationForm
 from aiguillage.orientation.models import Canal, Diagnostic
+from aiguillage.referrals import services as referrals_services
 from aiguillage.territories.models import Commune
 from aiguillage.territories.search import commune_search, normalise
 
@@ -121,7 +123,7 @@ def contact(request, public_id, site_id: int):
     site = get_object_or_404(Site.objects.select_related("structure", "commune"), pk=site_id)
     form = ContactForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.demande_create(
+        referrals_services.demande_portail_create(
             diagnostic=diagnostic, site=site, data=form.cleaned_data, request=request
         )
         return redirect("orientation:demande_envoyee", public_id=diagnostic.public_id)
@@ -132,7 +134,7 @@ def contact(request, public_id, site_id: int):
             "diagnostic": diagnostic,
             "site": site,
             "form": form,
-            "consentement": services.consent_text(site.structure.nom),
+            "consentement": referrals_services.consentement_portail_texte([site.structure]),
         },
     )
 
@@ -173,13 +175,5 @@ def conseiller(request):
 
 
 def demandes(request):
-    """Contact requests addressed to the user's structures (list without contact details)."""
-    if not access.member_structure_ids(request.user):
-        raise Http404("Page réservée aux structures.")
-    items = access.demandes_for_member(user=request.user).select_related("structure", "site")[:200]
-    return render(request, "orientation/demandes.html", {"demandes": items})
-
-
-def demande_detail(request, public_id):
-    demande = access.demande_get_for_member(user=request.user, public_id=public_id, request=request)
-    return render(request, "orientation/demande_detail.html", {"demande": demande})
+    """The former list of contact requests: they are now in the referrals inbox."""
+    return redirect("referrals:inbox")

@@ -193,8 +193,8 @@ def accompagnement_get_for_member(*, user, public_id, request=None):
     ids = member_structure_ids(user)
     levels = {m.niveau_acces for m in accompagnement.membres.all() if m.structure_id in ids}
     niveau = NiveauAcces.COMPLET if NiveauAcces.COMPLET in levels else NiveauAcces.PARCOURS
-    if accompagnement.consentement.retire_le is not None:
-        niveau = NiveauAcces.PARCOURS
+    if not accompagnement.consentement.actif(timezone.localdate()):
+        niveau = NiveauAcces.PARCOURS  # consent withdrawn or expired: no contact details
     audit_view(
         actor=user,
         obj=accompagnement.personne,

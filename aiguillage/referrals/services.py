@@ -159,6 +159,12 @@ def consentement_texte(*, donnees, structures, fin: date, objet: str = "") -> st
     )
 
 
+def consentement_fin(duree_mois: int | None = None) -> date:
+    """The end date of a consent given today (``AIGUILLAGE_CONSENTEMENT_DUREE_MOIS`` months)."""
+    mois = duree_mois or settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
+    return (timezone.now() + timedelta(days=round(mois * 30.44))).date()
+
+
 def consentement_create(
     *,
     personne: Personne,
@@ -183,8 +189,7 @@ def consentement_create(
     if erreurs:
         raise DonneesInvalides(erreurs)
     now = timezone.now()
-    mois = duree_mois or settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
-    fin = (now + timedelta(days=round(mois * 30.44))).date()
+    fin = consentement_fin(duree_mois)
     consent = Consentement.objects.create(
         personne=personne,
         donnees_partagees=[str(d) for d in donnees],
@@ -502,6 +507,7 @@ def adressage_rediriger(
     acting_user,
     commentaire: str = "",
     consentement_mode: str = ModeConsentement.TELEPHONE,
+    texte: str = "",
     request=None,
 ) -> Adressage:
     """The receiver sends the person on to ``vers_structure`` (a new referral, with the
@@ -525,6 +531,7 @@ def adressage_rediriger(
         mode=consentement_mode,
         recueilli_par=acting_user,
         structure=adressage.destinataire,
+        texte=texte,
     )
     (nouveau,) = adressage_create(
         personne=adressage.personne,
@@ -738,12 +745,10 @@ DONNEES_PORTAIL = (DonneePartagee.SITUATION, DonneePartagee.NOTE)
 
 def consentement_portail_texte(structures) -> str:
     """The consent text the portal shows before the person sends a request."""
-    mois = settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
-    fin = (timezone.now() + timedelta(days=round(mois * 30.44))).date()
     return consentement_texte(
         donnees=[*DONNEES_MINIMALES, *DONNEES_PORTAIL],
         structures=structures,
-        fin=fin,
+        fin=consentement_fin(),
         objet="que cette structure me recontacte au sujet de mon projet professionnel",
     )
 

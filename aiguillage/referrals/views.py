@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import uuid
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -183,12 +183,6 @@ def inbox(request):
 # --- Create -----------------------------------------------------------------------------------
 
 
-def _consentement_fin():
-    """The end date ``services.consentement_create`` gives a consent recorded now."""
-    mois = settings.AIGUILLAGE_CONSENTEMENT_DUREE_MOIS
-    return (timezone.now() + timedelta(days=round(mois * 30.44))).date()
-
-
 def _texte_consentement(raw, destinations) -> str:
     """The exact consent text for the raw choices of the form ("" until a structure is chosen)."""
     ids: list[int] = []
@@ -204,7 +198,7 @@ def _texte_consentement(raw, destinations) -> str:
     return services.consentement_texte(
         donnees=donnees,
         structures=[destinations.structures[pk] for pk in ids],
-        fin=_consentement_fin(),
+        fin=services.consentement_fin(),
     )
 
 

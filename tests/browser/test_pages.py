@@ -64,11 +64,13 @@ def test_conseiller(page, demo_server, axe):
     check_accessibility(axe, page, "conseiller-membre")
     page.goto(demo_server + "/compte/")
     check_accessibility(axe, page, "conseiller-compte")
-    page.get_by_role("link", name="Demandes").click()
-    check_accessibility(axe, page, "conseiller-demandes")
-    page.get_by_role("link", name="Ouvrir").first.click()
+    # A request made on the portal is in the structure's referrals inbox.
+    page.get_by_role("link", name="Adressages").first.click()
+    page.get_by_role("link", name="Reçus").click()
+    page.get_by_role("link", name="Exemple Démo").first.click()
     assert "Données de démonstration" in page.locator("main").inner_text()
-    check_accessibility(axe, page, "conseiller-demande")
+    assert "Portail public" in page.locator("main").inner_text()
+    check_accessibility(axe, page, "conseiller-demande-portail")
     assert page.goto(demo_server + "/audit/").status == 404
 
 

@@ -9,8 +9,9 @@ import pytest
 
 from aiguillage.accounts.models import Role
 from aiguillage.core.models import AuditEvent
-from aiguillage.orientation.models import Demande, Diagnostic
+from aiguillage.orientation.models import Diagnostic
 from aiguillage.orientation.questionnaire import clean_answers, next_question, situation_from
+from aiguillage.referrals.models import Adressage
 from tests.factories import MembershipFactory, StructureFactory, site_serving, user_with_role
 
 pytestmark = pytest.mark.django_db
@@ -137,7 +138,7 @@ def test_contact_request_needs_consent_and_a_way_to_reach_the_person(client, dia
     body = refused.content.decode()
     assert "Indiquez au moins une adresse électronique ou un numéro de téléphone." in body
     assert "Votre accord est nécessaire" in body
-    assert not Demande.objects.exists()
+    assert not Adressage.objects.exists()
     sent = client.post(
         url,
         {
@@ -149,14 +150,22 @@ def test_contact_request_needs_consent_and_a_way_to_reach_the_person(client, dia
         },
     )
     assert sent.status_code == 302
-    demande = Demande.objects.get()
-    assert demande.structure == site.structure
-    assert demande.contact_uniquement_ainsi
-    assert site.structure.nom in demande.consentement_texte
-    assert demande.consenti_le is not None
+    # The request is a referral without a sending structure, in the structure's inbox.
+    demande = Adressage.objects.select_related("personne", "consentement").get()
+    assert (demande.destinataire, demande.emettrice, demande.canal) == (
+        site.structure,
+        None,
+        "portail",
+    )
+    assert demande.statut == "envoyee"
+    assert demande.diagnostic == diagnostic
+    assert demande.personne.contact_uniquement_ainsi
+    assert demande.consentement.mode == "portail"
+    assert site.structure.nom in demande.consentement.texte
+    assert list(demande.consentement.structures.all()) == [site.structure]
     # The audit log says a request was created, without its content.
-    event = AuditEvent.objects.get(object_type="orientation.demande")
-    assert "Léa" not in event.object_repr and "0612345678" not in str(event.details)
+    for event in AuditEvent.objects.filter(action="create"):
+        assert "Léa" not in event.object_repr and "0612345678" not in str(event.details)
 
 
 def test_only_proposed_sites_can_be_contacted(client, diagnostic_with_site):
@@ -168,6 +177,7 @@ def test_only_proposed_sites_can_be_contacted(client, diagnostic_with_site):
 
 def test_a_request_is_visible_to_its_structure_only(client, diagnostic_with_site):
     diagnostic, site = diagnostic_with_site
+    member = MembershipFactory(structure=site.structure).user
     client.post(
         f"/orientation/resultat/{diagnostic.public_id}/contact/{site.pk}/",
         {
@@ -177,14 +187,14 @@ def test_a_request_is_visible_to_its_structure_only(client, diagnostic_with_site
             "consentement": "on",
         },
     )
-    demande = Demande.objects.get()
-    url = f"/orientation/demandes/{demande.public_id}/"
-    member = MembershipFactory(structure=site.structure).user
+    demande = Adressage.objects.get()
+    url = f"/adressages/{demande.public_id}/"
     client.force_login(member)
     assert "lea@exemple.test" in client.get(url).content.decode()
     assert AuditEvent.objects.filter(
-        action="view", object_id=str(demande.pk), actor_id=member.pk
+        action="view", object_type="referrals.personne", actor_id=member.pk
     ).exists()
+    assert member.notifications.filter(adressage=demande, type="nouvel_adressage").exists()
     for outsider in (
         MembershipFactory(structure=StructureFactory(reseau="cap_emploi")).user,
         user_with_role(Role.COORDINATEUR_REGIONAL),
@@ -197,14 +207,16 @@ def test_a_request_is_visible_to_its_structure_only(client, diagnostic_with_site
     assert client.get(url).status_code == 302  # to the login page
 
 
-def test_demo_requests_are_idempotent_and_visible_to_the_demo_counsellor(client):
+def test_demo_requests_are_idempotent_and_in_the_demo_counsellor_inbox(client):
+    from aiguillage.accounts.models import User
     from aiguillage.core.demo import demo_load
 
     demo_load()
     demo_load()
-    assert Demande.objects.count() == 2
-    from aiguillage.accounts.models import User
-
+    portal = Adressage.objects.filter(canal="portail", emettrice__isnull=True)
+    assert portal.count() == 2
     client.force_login(User.objects.get(email="conseiller@demo.aiguillage.example"))
-    body = client.get("/orientation/demandes/").content.decode()
-    assert body.count("Ouvrir<span") == 2
+    body = client.get("/adressages/?boite=recus").content.decode()
+    for demande in portal:
+        assert f"/adressages/{demande.public_id}/" in body
+    assert client.get("/orientation/demandes/").url == "/adressages/"

@@ -66,7 +66,7 @@ class DonneePartagee(models.TextChoices):
     DATE_NAISSANCE = "date_naissance", "Date de naissance"
     COMMUNE = "commune", "Commune de résidence"
     SITUATION = "situation", "Situation et résultat du diagnostic"
-    NOTE = "note", "Note du conseiller ou de la conseillère"
+    NOTE = "note", "Note ou message joint à la demande"
 
 
 DONNEES_MINIMALES = (DonneePartagee.IDENTITE, DonneePartagee.COORDONNEES)

@@ -321,8 +321,12 @@ class Adressage(models.Model):
         verbose_name = "adressage"
         ordering = ["-cree_le", "-pk"]
         indexes = [
-            models.Index(fields=["destinataire", "-cree_le"], name="adressage_recus_idx"),
-            models.Index(fields=["emettrice", "-cree_le"], name="adressage_envoyes_idx"),
+            # The inbox: its order (-cree_le, -id) read from the index, then its page by offset.
+            models.Index(fields=["destinataire", "-cree_le", "-id"], name="adressage_recus_idx"),
+            models.Index(fields=["emettrice", "-cree_le", "-id"], name="adressage_envoyes_idx"),
+            models.Index(
+                fields=["destinataire", "statut", "-cree_le"], name="adressage_recus_statut_idx"
+            ),
             models.Index(fields=["statut", "statut_depuis"], name="adressage_echeances_idx"),
         ]
         constraints = [

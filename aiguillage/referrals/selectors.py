@@ -42,7 +42,7 @@ def inbox(
     """One page of the user's referrals: ``a_traiter`` (received, awaiting an answer or a first
     contact), ``recus`` (all received), ``envoyes`` (sent). Each item carries
     ``nom_visible`` (whether the person's name may be shown to this user). Costs: the user's
-    grants (cached per request), one COUNT, one page query."""
+    grants (cached per request), one COUNT, the page's ids, the page's rows."""
     ids = member_structure_ids(user)
     if structure_id is not None:
         ids = ids & {structure_id}
@@ -54,17 +54,24 @@ def inbox(
             qs = qs.filter(statut__in=A_TRAITER)
     if statut:
         qs = qs.filter(statut=statut)
+    # Two steps: the page's ids from the index alone (order, offset, limit), then only those rows
+    # with their joins; joining first would sort every referral of a busy structure.
+    paginator = Paginator(qs.order_by("-cree_le", "-pk").values_list("pk", flat=True), per_page)
+    page_obj = paginator.get_page(page)
+    ids_of_page = list(page_obj.object_list)
     covers_receiver = Consentement.structures.through.objects.filter(
         consentement_id=OuterRef("consentement_id"), structure_id=OuterRef("destinataire_id")
     )
-    qs = (
-        qs.select_related("emettrice", "destinataire", "personne", "consentement")
+    rows = (
+        Adressage.objects.filter(pk__in=ids_of_page)
+        .select_related("emettrice", "destinataire", "personne", "consentement")
         .annotate(consentement_couvre=Exists(covers_receiver))
-        .order_by("-cree_le", "-pk")
+        .in_bulk()
+        if ids_of_page
+        else {}
     )
-    paginator = Paginator(qs, per_page)
-    page_obj = paginator.get_page(page)
     today = timezone.localdate()
+    page_obj.object_list = [rows[pk] for pk in ids_of_page]
     for item in page_obj.object_list:
         item.nom_visible = _name_visible(item, ids, today)
     return page_obj

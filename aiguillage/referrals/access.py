@@ -12,7 +12,7 @@ Rules (see docs/adressages.md):
   shows the timeline without contact details;
 - every display of a person's data is written to the audit log (``audit_view``).
 
-Coordinators and analysts read aggregates only (``selectors.statistiques_*``).
+Coordinators and analysts read aggregates only (``stats.region_statistiques``).
 """
 
 from __future__ import annotations

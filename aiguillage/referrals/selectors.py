@@ -1,5 +1,5 @@
-"""Reads on referrals: the inbox (a constant number of SQL queries whatever its size) and the
-aggregates of the structure and région dashboards (no person ever appears in them)."""
+"""Reads on referrals: the inbox, at a constant number of SQL queries whatever its size. The
+dashboards' aggregates (no person ever appears in them) are in ``stats.py``."""
 
 from __future__ import annotations
 

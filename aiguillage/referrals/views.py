@@ -176,6 +176,7 @@ def inbox(request):
             "filtres": params.urlencode(),
             "query_string": _without_page(request),
             "a_traiter": selectors.a_traiter_count(user=user),
+            "mes_structures": _member_structures(user),
         },
     )
 

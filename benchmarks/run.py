@@ -19,7 +19,7 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-BENCHMARKS = ["territories_search", "directory_search", "orientation", "observatory"]
+BENCHMARKS = ["territories_search", "directory_search", "orientation", "observatory", "referrals"]
 
 
 def postgres_url() -> str | None:

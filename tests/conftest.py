@@ -28,3 +28,15 @@ def shared_data() -> Path:
             pytest.fail(f"Données de référence partagées absentes : {SHARED_DATA}")
         pytest.skip(f"{SHARED_DATA} absent")
     return SHARED_DATA
+
+
+@pytest.fixture(autouse=True)
+def diagnostics_buffer(monkeypatch):
+    """The API's write-behind buffer (ADR 0002) without its background thread: a test that needs
+    the API's diagnostics in the database calls ``buffer.flush()``, so that nothing is written
+    behind its back by another thread."""
+    from aiguillage.orientation.buffer import buffer
+
+    monkeypatch.setattr(buffer, "background", False)
+    yield buffer
+    buffer._rows.clear()  # what a test left unwritten does not leak into the next one

@@ -37,7 +37,7 @@ def decision(request) -> dict[str, Any]:
     if not isinstance(situation, dict):
         raise HttpError(422, "La situation doit être un objet JSON.")
     try:
-        diagnostic = services.diagnostic_create(
+        diagnostic = services.diagnostic_create_deferred(
             situation=situation,
             canal=Canal.API,
             auteur=request.user if request.user.is_authenticated else None,

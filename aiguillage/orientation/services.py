@@ -1,5 +1,6 @@
 """One engine behind every interface: the CLI, the API, the counsellor's page and the portal all
-call ``decision_for`` (and ``diagnostic_create`` to keep the diagnostic), so that the same
+call ``decision_for`` (and ``diagnostic_create`` to keep the diagnostic; the API uses
+``diagnostic_create_deferred``, which writes it in the background, see ADR 0002), so that the same
 situation gets the same decision everywhere.
 
 ``decision_for`` runs the pure rules (``aiguillage.rules.evaluer``), then, when the situation
@@ -11,15 +12,23 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
 from aiguillage import rules
 from aiguillage.directory.selectors import site_search
+from aiguillage.orientation.buffer import buffer
 from aiguillage.orientation.models import Diagnostic
 from aiguillage.territories.models import Commune
 
-__all__ = ["SituationInvalide", "decision_for", "diagnostic_create"]
+__all__ = [
+    "SituationInvalide",
+    "decision_for",
+    "diagnostic_build",
+    "diagnostic_create",
+    "diagnostic_create_deferred",
+]
 
 SituationInvalide = rules.SituationInvalide
 SITES_PER_NETWORK = 3
@@ -71,19 +80,13 @@ def _decide(situation: dict, *, on: date | None) -> tuple[dict, Commune | None]:
     return decision, commune
 
 
-@transaction.atomic
-def diagnostic_create(
+def diagnostic_build(
     *, situation: dict, canal: str, auteur=None, structure=None, on: date | None = None
 ) -> Diagnostic:
-    """Evaluate and keep the diagnostic (situation, decision, trace, rules version; no name)."""
+    """Evaluate and build the diagnostic, not saved yet (situation, decision, trace, rules
+    version; no name). Its ``public_id`` is already set."""
     decision, commune = _decide(situation, on=on)
-    if connection.vendor == "postgresql":
-        # An anonymous statistical record: it need not wait for the WAL flush. A crash may lose
-        # the last fraction of a second of diagnostics, never anything about a person; the
-        # transaction stays atomic and ordered.
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
-    return Diagnostic.objects.create(
+    return Diagnostic(
         canal=canal,
         date_situation=on or _situation_date(situation),
         situation=situation,
@@ -98,6 +101,41 @@ def diagnostic_create(
         auteur=auteur if getattr(auteur, "is_authenticated", False) else None,
         structure=structure,
     )
+
+
+def diagnostic_create(
+    *, situation: dict, canal: str, auteur=None, structure=None, on: date | None = None
+) -> Diagnostic:
+    """Evaluate and keep the diagnostic now (the portal and the counsellor's page read it back)."""
+    diagnostic = diagnostic_build(
+        situation=situation, canal=canal, auteur=auteur, structure=structure, on=on
+    )
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # An anonymous statistical record: it need not wait for the WAL flush. A crash may
+            # lose the last fraction of a second of diagnostics, never anything about a person;
+            # the transaction stays atomic and ordered.
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        diagnostic.save(force_insert=True)
+    return diagnostic
+
+
+def diagnostic_create_deferred(
+    *, situation: dict, canal: str, auteur=None, structure=None, on: date | None = None
+) -> Diagnostic:
+    """Evaluate and keep the diagnostic, written in the background with others (ADR 0002) when
+    ``AIGUILLAGE_DIAGNOSTICS_DIFFERES`` is on, now otherwise. For callers that only return the
+    decision and the diagnostic's ``public_id`` (the API)."""
+    if not settings.AIGUILLAGE_DIAGNOSTICS_DIFFERES:
+        return diagnostic_create(
+            situation=situation, canal=canal, auteur=auteur, structure=structure, on=on
+        )
+    diagnostic = diagnostic_build(
+        situation=situation, canal=canal, auteur=auteur, structure=structure, on=on
+    )
+    buffer.add(diagnostic)
+    return diagnostic
 
 
 def _situation_date(situation: dict) -> date:

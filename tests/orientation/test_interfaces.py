@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from aiguillage import rules
+from aiguillage.orientation import buffer
 from aiguillage.orientation.models import Diagnostic
 from aiguillage.orientation.services import decision_for
 from tests.factories import MembershipFactory, StructureFactory, site_serving
@@ -111,6 +112,7 @@ def test_api_errors_are_clear(client):
     )
     assert unknown_commune.status_code == 422
     assert "99999" in unknown_commune.json()["detail"]
+    buffer.flush()
     assert not Diagnostic.objects.exists()
 
 
@@ -118,6 +120,7 @@ def test_api_stores_an_anonymous_diagnostic(client, sites):
     response = client.post(
         "/api/v1/orientation/decisions", SITUATION, content_type="application/json"
     )
+    buffer.flush()  # written in the background in production (ADR 0002)
     diagnostic = Diagnostic.objects.get(public_id=response.json()["diagnostic"])
     assert diagnostic.canal == "api"
     assert diagnostic.region_id == "84"
@@ -170,6 +173,7 @@ def test_regional_dashboard_counts_diagnostics_per_situation(client, sites):
     from tests.factories import user_with_role
 
     client.post("/api/v1/orientation/decisions", SITUATION, content_type="application/json")
+    buffer.flush()
     client.force_login(user_with_role(Role.ANALYSTE))
     body = client.get("/regions/84/").content.decode()
     assert "Diagnostics d'orientation des 12 derniers mois (1)" in body

@@ -21,6 +21,7 @@ Concept map:
 - The timeline of a co-accompaniment closed for longer than the period loses its texts.
 - In-app **notifications** older than ``AIGUILLAGE_NOTIFICATIONS_CONSERVATION_MOIS`` (12) are
   deleted (they never name a person, but they need not pile up).
+- API **idempotency keys** older than 30 days are deleted (a retry comes within minutes).
 - An expired consent needs no purge: ``access`` stops showing the data the day after its end.
 
 ``purger`` runs it all (``aiguillage adressages purger``), writes one audit event with the
@@ -32,7 +33,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
 from django.core.files.storage import default_storage
@@ -46,6 +47,7 @@ from aiguillage.referrals.models import (
     STATUTS_FINAUX,
     Accompagnement,
     Adressage,
+    CleIdempotence,
     Consentement,
     EvenementAccompagnement,
     Message,
@@ -54,6 +56,9 @@ from aiguillage.referrals.models import (
     PieceJointe,
     Transition,
 )
+
+# An API client retries within minutes; a month covers any retry policy.
+CLES_IDEMPOTENCE_JOURS = 30
 
 __all__ = [
     "SUPPRIME",
@@ -95,6 +100,7 @@ class RapportPurge:
     personnes: int = 0
     evenements: int = 0
     notifications: int = 0
+    cles_idempotence: int = 0
 
     def compteurs(self) -> dict[str, int]:
         return {
@@ -104,6 +110,7 @@ class RapportPurge:
             "personnes": self.personnes,
             "evenements": self.evenements,
             "notifications": self.notifications,
+            "cles_idempotence": self.cles_idempotence,
         }
 
     def __str__(self) -> str:
@@ -113,7 +120,8 @@ class RapportPurge:
             f"({self.messages} message(s), {self.pieces_jointes} pièce(s) jointe(s)), "
             f"{self.personnes} personne(s) {verbe}, {self.evenements} note(s) de parcours "
             f"effacée(s), {self.notifications} notification(s) "
-            f"{'à supprimer' if self.dry_run else 'supprimée(s)'}."
+            f"{'à supprimer' if self.dry_run else 'supprimée(s)'}, {self.cles_idempotence} clé(s) "
+            f"d'idempotence {'à supprimer' if self.dry_run else 'supprimée(s)'}."
         )
 
 
@@ -203,6 +211,9 @@ def purger(*, aujourd_hui: date | None = None, dry_run: bool = False) -> Rapport
     notifications = Notification.objects.filter(
         cree_le__lt=_debut_du_jour(mois_retirer(aujourd_hui, _notifications_mois()))
     )
+    cles = CleIdempotence.objects.filter(
+        cree_le__lt=_debut_du_jour(aujourd_hui - timedelta(days=CLES_IDEMPOTENCE_JOURS))
+    )
     if dry_run:
         rapport.adressages = adressages.count()
         rapport.messages = (
@@ -216,6 +227,7 @@ def purger(*, aujourd_hui: date | None = None, dry_run: bool = False) -> Rapport
         )
         rapport.personnes = _personnes_a_anonymiser(limite, sans_adressages=adressages).count()
         rapport.notifications = notifications.count()
+        rapport.cles_idempotence = cles.count()
         return rapport
 
     maintenant = timezone.now()
@@ -232,6 +244,7 @@ def purger(*, aujourd_hui: date | None = None, dry_run: bool = False) -> Rapport
             rapport.personnes += personnes_anonymiser(ids=lot, maintenant=maintenant)
     with transaction.atomic():
         rapport.notifications, _ = notifications.delete()
+        rapport.cles_idempotence, _ = cles.delete()
         audit_record(
             action=AuditAction.DELETE,
             object_type="referrals.retention",

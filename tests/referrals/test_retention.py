@@ -256,6 +256,7 @@ def test_second_run_changes_nothing(ancien):
         "personnes": 0,
         "evenements": 0,
         "notifications": 0,
+        "cles_idempotence": 0,
     }
     assert Adressage.objects.get(pk=adressage.pk).anonymise_le == first
     assert Personne.objects.get(pk=scene.personne.pk).anonymisee_le == personne_first
@@ -317,3 +318,19 @@ def test_command_purger(ancien):
     call_command("adressages", "purger", "--date", "2026-09-15", stdout=out)
     assert "Clôturés avant le 15/09/2024 : 1 adressage(s) anonymisé(s)" in out.getvalue()
     assert Adressage.objects.get(pk=adressage.pk).anonymise_le is not None
+
+
+@pytest.mark.django_db
+def test_idempotency_keys_older_than_30_days_are_deleted(ancien):
+    from aiguillage.referrals.models import CleIdempotence
+
+    scene, _, _ = ancien
+    old = CleIdempotence.objects.create(utilisateur=scene.emetteur, cle="ancienne", empreinte="0")
+    recent = CleIdempotence.objects.create(utilisateur=scene.emetteur, cle="recente", empreinte="0")
+    CleIdempotence.objects.filter(pk=old.pk).update(cree_le=_il_y_a(31))
+    CleIdempotence.objects.filter(pk=recent.pk).update(cree_le=_il_y_a(29))
+
+    rapport = purger(aujourd_hui=AUJOURD_HUI)
+
+    assert rapport.cles_idempotence == 1
+    assert list(CleIdempotence.objects.values_list("cle", flat=True)) == ["recente"]

@@ -23,7 +23,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.utils import timezone
 
-from aiguillage.accounts.access import managed_structure_ids, member_structure_ids
+from aiguillage.accounts.access import member_structure_ids
 from aiguillage.core.audit import audit_view
 from aiguillage.referrals.models import (
     Accompagnement,
@@ -68,6 +68,7 @@ def adressage_get_for_member(*, user, public_id, request=None, audit: bool = Tru
             "site",
             "emis_par",
         )
+        .prefetch_related("consentement__structures")
         .filter(public_id=public_id)
         .first()
     )
@@ -92,10 +93,6 @@ def sides_for(*, adressage: Adressage, user) -> set[str]:
     if adressage.emettrice_id is not None and adressage.emettrice_id in ids:
         sides.add(Side.EMETTRICE)
     return sides
-
-
-def manages_receiver(*, adressage: Adressage, user) -> bool:
-    return adressage.destinataire_id in managed_structure_ids(user)
 
 
 def _acting_structure_id(adressage: Adressage, user) -> int | None:
@@ -136,7 +133,8 @@ def donnees_visibles(*, adressage: Adressage, user) -> VuePersonne | None:
     consent = adressage.consentement
     if adressage.statut in FERMES_AU_DESTINATAIRE or not consent.actif(timezone.localdate()):
         return None
-    if not consent.structures.filter(pk=adressage.destinataire_id).exists():
+    # ``all()``: read once per consent (and from the prefetch when the gateway made one).
+    if not any(s.pk == adressage.destinataire_id for s in consent.structures.all()):
         return None
     return _vue(personne, set(consent.donnees_partagees))
 
@@ -213,7 +211,10 @@ def personne_get_for_member(*, user, public_id, request=None) -> Personne:
         raise Http404("Personne introuvable.")
     allowed = personne.structure_creatrice_id in ids
     if not allowed:
-        for adressage in personne.adressages.select_related("consentement"):
+        referrals = personne.adressages.select_related("consentement").prefetch_related(
+            "consentement__structures"
+        )
+        for adressage in referrals:
             if donnees_visibles(adressage=adressage, user=user) is not None:
                 allowed = True
                 break

@@ -8,12 +8,11 @@ from django.conf import settings
 from django.core.mail import send_mass_mail
 from django.db import transaction
 
-from aiguillage.accounts.models import Membership, Role
+from aiguillage.accounts.access import MEMBER_ROLES
+from aiguillage.accounts.models import Membership
 from aiguillage.referrals.models import Notification
 
 __all__ = ["notify_structure", "unread_count"]
-
-MEMBER_ROLES = (Role.CONSEILLER, Role.RESPONSABLE_STRUCTURE)
 
 
 def notify_structure(

@@ -42,6 +42,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from aiguillage.accounts.access import MEMBER_ROLES
 from aiguillage.accounts.models import Role
 from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
@@ -53,7 +54,7 @@ from aiguillage.referrals.models import (
     Statut,
     TypeNotification,
 )
-from aiguillage.referrals.notifications import MEMBER_ROLES, notify_structure
+from aiguillage.referrals.notifications import notify_structure
 from aiguillage.referrals.workflow import Side, TransitionInterdite
 
 __all__ = [

@@ -21,6 +21,7 @@ from aiguillage.accounts.access import member_structure_ids
 from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
 from aiguillage.referrals import workflow
+from aiguillage.referrals.access import sides_for
 from aiguillage.referrals.models import (
     DONNEES_MINIMALES,
     STATUTS_FINAUX,
@@ -345,7 +346,7 @@ def adressage_transition(
     ``terminee``, a ``MotifAnnulation`` for ``annulee``. A forbidden move raises
     ``TransitionInterdite`` and changes nothing."""
     de = adressage.statut
-    sides = {side} if side else _sides(adressage, acting_user)
+    sides = {side} if side else sides_for(adressage=adressage, user=acting_user)
     if not sides:
         raise TransitionInterdite("Vous n'êtes membre d'aucune structure de cet adressage.")
     errors = []
@@ -408,16 +409,6 @@ def adressage_transition(
     if vers == Statut.ACCEPTEE and adressage.diffusion_id:
         _close_siblings(adressage)
     return adressage
-
-
-def _sides(adressage: Adressage, user) -> set[str]:
-    ids = member_structure_ids(user) if user is not None else set()
-    sides = set()
-    if adressage.destinataire_id in ids:
-        sides.add(Side.DESTINATAIRE)
-    if adressage.emettrice_id is not None and adressage.emettrice_id in ids:
-        sides.add(Side.EMETTRICE)
-    return sides
 
 
 def _acting_structure(adressage: Adressage, user, sides: set[str]):
@@ -557,7 +548,7 @@ def message_create(
     *, adressage: Adressage, auteur, texte: str, fichiers=(), request=None
 ) -> Message:
     """A message between the structures of the referral, with optional attachments."""
-    sides = _sides(adressage, auteur)
+    sides = sides_for(adressage=adressage, user=auteur)
     if not sides:
         raise TransitionInterdite("Vous n'êtes membre d'aucune structure de cet adressage.")
     if not (texte or "").strip():
@@ -601,7 +592,7 @@ TYPES_AUTORISES = {
 
 
 def piece_jointe_add(*, adressage: Adressage, fichier, auteur, message=None) -> PieceJointe:
-    sides = _sides(adressage, auteur)
+    sides = sides_for(adressage=adressage, user=auteur)
     if not sides:
         raise TransitionInterdite("Vous n'êtes membre d'aucune structure de cet adressage.")
     size = getattr(fichier, "size", 0) or 0

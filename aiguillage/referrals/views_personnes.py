@@ -36,7 +36,11 @@ def _donnees_partagees(personne: Personne, user) -> set[str] | None:
     ids = member_structure_ids(user)
     if personne.structure_creatrice_id in ids:
         return None
-    adressages = list(personne.adressages.select_related("consentement", "personne"))
+    adressages = list(
+        personne.adressages.select_related("consentement", "personne").prefetch_related(
+            "consentement__structures"
+        )
+    )
     if any(a.emettrice_id in ids for a in adressages if a.emettrice_id):
         return None
     partage: set[str] = set()

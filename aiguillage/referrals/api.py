@@ -23,7 +23,6 @@ The contract is documented in ``docs/api-adressages.md``.
 
 from __future__ import annotations
 
-import contextlib
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -57,7 +56,6 @@ from aiguillage.referrals.services import DonneesInvalides
 from aiguillage.referrals.workflow import (
     FHIR_TASK_STATUS,
     TRANSITIONS,
-    Side,
     TransitionInterdite,
     allowed_from,
 )
@@ -760,17 +758,9 @@ def detail(request, public_id: UUID):
     `envoyee` à `recue`."""
     user = request.user
     adressage = _get(request, public_id)
-    sides = access.sides_for(adressage=adressage, user=user)
-    if Side.DESTINATAIRE in sides and adressage.statut == Statut.ENVOYEE:
-        # Another member may have opened it at the same moment: then it is already "reçue".
-        with contextlib.suppress(TransitionInterdite):
-            services.adressage_transition(
-                adressage=adressage,
-                vers=Statut.RECUE,
-                acting_user=user,
-                side=Side.DESTINATAIRE,
-                request=request,
-            )
+    was_sent = adressage.statut == Statut.ENVOYEE
+    services.adressage_ouvrir(adressage=adressage, user=user, request=request)
+    if was_sent:
         adressage = _get(request, public_id, audit=False)
     return _adressage_out(adressage, user)
 

@@ -9,6 +9,7 @@ cannot both win; the fan-out's "first to accept takes it" is the same compare-an
 
 from __future__ import annotations
 
+import contextlib
 from datetime import date, timedelta
 
 from django.conf import settings
@@ -59,6 +60,7 @@ __all__ = [
     "accompagnement_evenement_add",
     "accompagnement_membre_add",
     "adressage_create",
+    "adressage_ouvrir",
     "adressage_rediriger",
     "adressage_transition",
     "consentement_create",
@@ -320,6 +322,26 @@ def adressage_create(
         )
         created.append(adressage)
     return created
+
+
+def adressage_ouvrir(*, adressage: Adressage, user, request=None) -> Adressage:
+    """A member of the receiving structure opens the referral: ``envoyee`` becomes ``recue``
+    (the read receipt). Pages and API call this on their first read."""
+    if Side.DESTINATAIRE not in sides_for(adressage=adressage, user=user):
+        return adressage
+    if adressage.statut != Statut.ENVOYEE:
+        return adressage
+    # Another member may have opened it at the same moment: then it is already "reçue".
+    with contextlib.suppress(TransitionInterdite):
+        return adressage_transition(
+            adressage=adressage,
+            vers=Statut.RECUE,
+            acting_user=user,
+            side=Side.DESTINATAIRE,
+            request=request,
+        )
+    adressage.refresh_from_db()
+    return adressage
 
 
 STAMPS = {

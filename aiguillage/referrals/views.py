@@ -557,17 +557,7 @@ def _render_detail(request, adressage: Adressage, *, status: int = 200, erreur: 
 def detail(request, public_id):
     user = request.user
     adressage = access.adressage_get_for_member(user=user, public_id=public_id, request=request)
-    sides = access.sides_for(adressage=adressage, user=user)
-    if Side.DESTINATAIRE in sides and adressage.statut == Statut.ENVOYEE:
-        # Another member may have opened it at the same moment: then it is already "reçue".
-        with contextlib.suppress(TransitionInterdite):
-            adressage = services.adressage_transition(
-                adressage=adressage,
-                vers=Statut.RECUE,
-                acting_user=user,
-                side=Side.DESTINATAIRE,
-                request=request,
-            )
+    adressage = services.adressage_ouvrir(adressage=adressage, user=user, request=request)
     Notification.objects.filter(utilisateur=user, adressage=adressage, lue_le__isnull=True).update(
         lue_le=timezone.now()
     )

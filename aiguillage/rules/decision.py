@@ -26,7 +26,7 @@ import aiguillage.rules.competence  # registers the operators' rules first
 import aiguillage.rules.hors_cep  # noqa: F401  (then the other rules)
 from aiguillage.rules.catalogue import catalogue
 from aiguillage.rules.moteur import REGLES, Lecteur, Resultat, date_fr
-from aiguillage.rules.parametres import Parametres, ValeurDatee, parametres_par_defaut
+from aiguillage.rules.parametres import Parametres, Reference, ValeurDatee, parametres_par_defaut
 from aiguillage.rules.reseaux import HORS_CEP, LIBELLES, OPERATEURS, PARAMETRES_LIBELLES, ordre
 from aiguillage.rules.situation import (
     CHAMPS,
@@ -89,33 +89,48 @@ def evaluer(
     constats = _constater(s, parametres)
     operateurs, hors_cep = _reseaux(constats)
     lire = Lecteur(parametres, s.date)
-    a_preciser = _a_preciser(s, parametres, _ensembles(constats), lire)
+    a_preciser = _a_preciser(s, _ensembles(constats), lire)
     decision = {
         "date": s.date.isoformat(),
         "operateurs": operateurs,
         "hors_cep": hors_cep,
         "a_preciser": a_preciser,
         "resume": _resume(operateurs, hors_cep, a_preciser, constats),
-        "trace": [_trace(identifiant, r, lus) for identifiant, r, lus in constats],
+        "trace": _trace(constats),
         "version_regles": version_regles(parametres),
     }
     return decision
 
 
 def _constater(s: Situation, parametres: Parametres) -> list[Constat]:
+    """Every rule's result, with the network it makes competent and the values it read."""
+    lire = Lecteur(parametres, s.date)
     constats = []
     for identifiant, (reseau, fonction) in REGLES.items():
-        lire = Lecteur(parametres, s.date)
         resultat = fonction(s, lire)
         if resultat.applique and resultat.reseau is None and reseau is not None:
-            resultat = Resultat(True, resultat.detail, resultat.motif, reseau, resultat.complete)
-        constats.append((identifiant, resultat, tuple(lire.lus)))
+            resultat = resultat._replace(reseau=reseau)
+        constats.append((identifiant, resultat, lire.relever()))
     return constats
 
 
-def _references(identifiant: str, lus: tuple[ValeurDatee, ...]) -> list[dict[str, Any]]:
-    refs = [r.as_dict() for r in catalogue()[identifiant].references]
-    refs += [v.reference.as_dict() for v in lus if not v.nom.startswith("libelles.")]
+def _reseaux_competents(s: Situation, lire: Lecteur) -> frozenset[str]:
+    """The networks :func:`_ensembles` finds in :func:`_constater`'s results at the reader's date:
+    every rule is run the same way, but nothing is kept for the trace."""
+    reseaux = set()
+    for reseau_declare, fonction in REGLES.values():
+        resultat = fonction(s, lire)
+        if resultat.applique:
+            reseau = reseau_declare if resultat.reseau is None else resultat.reseau
+            if reseau:
+                reseaux.add(reseau)
+    return frozenset(reseaux)
+
+
+def _references(identifiant: str, lus: tuple[ValeurDatee, ...]) -> list[Reference]:
+    """The texts a rule rests on, then the references of the parameters it read (not labels)."""
+    refs = list(catalogue()[identifiant].references)
+    refs += [v.reference for v in lus if not v.nom.startswith("libelles.")]
     return refs
 
 
@@ -145,7 +160,7 @@ def _reseaux(constats: list[Constat]) -> tuple[list[dict], list[dict]]:
             "reseau": reseau,
             "libelle": _libelle(reseau, entree["lus"]),
             "motif": " ".join(entree["motifs"]),
-            "references": _sans_doublons(entree["references"]),
+            "references": [r.as_dict() for r in dict.fromkeys(entree["references"])],
             "regles": entree["regles"],
         }
         if reseau in OPERATEURS:
@@ -164,41 +179,23 @@ def _libelle(reseau: str, lus: list[ValeurDatee]) -> str:
     return LIBELLES[reseau]
 
 
-def _sans_doublons(refs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    vues, uniques = set(), []
-    for ref in refs:
-        cle = (ref["titre"], ref["url"])
-        if cle not in vues:
-            vues.add(cle)
-            uniques.append(ref)
-    return uniques
-
-
 def _ensembles(constats: list[Constat]) -> frozenset[str]:
     return frozenset(r.reseau for _, r, _ in constats if r.applique and r.reseau)
 
 
-def _a_preciser(
-    s: Situation, parametres: Parametres, actuels: frozenset[str], lire: Lecteur
-) -> list[dict[str, str]]:
+def _a_preciser(s: Situation, actuels: frozenset[str], lire: Lecteur) -> list[dict[str, str]]:
     """Unknown facts whose answer changes the competent networks, in :data:`CHAMPS_A_PRECISER`
     order. Each answer is tried by evaluating the situation again."""
 
     def reseaux(situation: Situation) -> frozenset[str]:
-        return _ensembles(_constater(situation, parametres))
+        return _reseaux_competents(situation, lire)
 
     questions = []
     for champ in CHAMPS_A_PRECISER:
         if getattr(s, champ) is not None:
             continue
         if champ == "age":
-            ages = sorted(
-                {
-                    parametres.valeur(nom, s.date).valeur + ecart
-                    for nom, ecarts in _BORNES_AGE
-                    for ecart in ecarts
-                }
-            )
+            ages = sorted({lire(nom) + ecart for nom, ecarts in _BORNES_AGE for ecart in ecarts})
             if len({reseaux(s.avec(age=age)) for age in ages} | {actuels}) > 1:
                 questions.append(_question(champ, CHAMPS[champ].pourquoi))
             continue
@@ -256,11 +253,16 @@ def _resume(
     return " ".join(p for p in phrases if p)
 
 
-def _trace(identifiant: str, r: Resultat, lus: tuple[ValeurDatee, ...]) -> dict[str, Any]:
-    return {
-        "regle": identifiant,
-        "titre": catalogue()[identifiant].titre,
-        "resultat": r.applique,
-        "detail": r.detail,
-        "parametres": [v.as_dict() for v in lus],
-    }
+def _trace(constats: list[Constat]) -> list[dict[str, Any]]:
+    """Every rule, in evaluation order, with its result, detail and the parameters it read."""
+    regles = catalogue()
+    return [
+        {
+            "regle": identifiant,
+            "titre": regles[identifiant].titre,
+            "resultat": r.applique,
+            "detail": r.detail,
+            "parametres": [v.as_dict() for v in lus],
+        }
+        for identifiant, r, lus in constats
+    ]

@@ -23,8 +23,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from aiguillage.rules.parametres import Parametres, ValeurDatee
 from aiguillage.rules.reseaux import LIBELLES, PARAMETRES_LIBELLES
@@ -42,15 +41,22 @@ __all__ = [
 
 
 class Lecteur:
-    """Reads parameters at the situation's date and remembers which ones were read."""
+    """Reads parameters at the situation's date and remembers which ones were read.
+
+    A reader serves many rules: each value is looked up once (same parameters, same date), and
+    :meth:`relever` hands over what the last rule read, for its trace.
+    """
 
     def __init__(self, parametres: Parametres, date: datetime.date):
         self.parametres = parametres
         self.date = date
         self.lus: list[ValeurDatee] = []
+        self._en_vigueur: dict[str, ValeurDatee] = {}
 
     def valeur_datee(self, nom: str) -> ValeurDatee:
-        valeur = self.parametres.valeur(nom, self.date)
+        valeur = self._en_vigueur.get(nom)
+        if valeur is None:
+            valeur = self._en_vigueur[nom] = self.parametres.valeur(nom, self.date)
         if valeur not in self.lus:
             self.lus.append(valeur)
         return valeur
@@ -64,9 +70,16 @@ class Lecteur:
             return self(PARAMETRES_LIBELLES[reseau])
         return LIBELLES[reseau]
 
+    def relever(self) -> tuple[ValeurDatee, ...]:
+        """The values read since the last call (by one rule), in reading order; starts afresh."""
+        lus, self.lus = tuple(self.lus), []
+        return lus
 
-@dataclass(frozen=True)
-class Resultat:
+
+class Resultat(NamedTuple):
+    """What a rule concludes: whether it applies, a detail for the trace, the sentence for the
+    person, the network when the result gives it, and the networks whose motif it completes."""
+
     applique: bool
     detail: str
     motif: str = ""

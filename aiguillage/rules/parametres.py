@@ -20,9 +20,10 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from bisect import bisect_right
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -97,14 +98,27 @@ class Parametre:
 
     def a_la_date(self, date: datetime.date) -> ValeurDatee:
         """The value in force at ``date`` (the last one dated on or before it)."""
-        en_vigueur = [(depuis, valeur) for depuis, valeur in self.valeurs if depuis <= date]
-        if not en_vigueur:
+        dates, valeurs_datees = self._calendrier
+        rang = bisect_right(dates, date)
+        if rang == 0:
             raise ParametreIndisponible(
                 f"{self.nom} : aucune valeur en vigueur au {date.isoformat()} "
                 f"(première valeur au {self.valeurs[0][0].isoformat()})"
             )
-        depuis, valeur = en_vigueur[-1]
-        return ValeurDatee(self.nom, valeur, depuis, dict(self.references)[depuis])
+        return valeurs_datees[rang - 1]
+
+    @cached_property
+    def _calendrier(self) -> tuple[tuple[datetime.date, ...], tuple[ValeurDatee, ...]]:
+        """The dates of the values and the :class:`ValeurDatee` of each, built on first use
+        (both are immutable, so every reading shares them)."""
+        references = dict(self.references)
+        return (
+            tuple(depuis for depuis, _ in self.valeurs),
+            tuple(
+                ValeurDatee(self.nom, valeur, depuis, references[depuis])
+                for depuis, valeur in self.valeurs
+            ),
+        )
 
     @property
     def premiere_date(self) -> datetime.date:
@@ -163,7 +177,7 @@ class Parametres(Mapping[str, Parametre]):
         """The value of parameter ``nom`` in force at ``date``, with its date and reference."""
         return self[nom].a_la_date(date)
 
-    @property
+    @cached_property
     def date_debut(self) -> datetime.date:
         """The first date at which every parameter has a value: rules start there."""
         return max(p.premiere_date for p in self._parametres.values())

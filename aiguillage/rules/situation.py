@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass
 from typing import Any
 
 __all__ = [
@@ -189,8 +189,11 @@ class Situation:
         return self.commune is not None and self.commune.startswith(_OUTRE_MER)
 
     def avec(self, **changements: Any) -> Situation:
-        """A copy with some facts changed (used to test what an unknown fact would change)."""
-        return replace(self, **changements)
+        """A copy with some facts changed (used to test what an unknown fact would change).
+
+        Same as :func:`dataclasses.replace`, faster (every attribute of a situation is a field).
+        """
+        return Situation(**{**vars(self), **changements})
 
     def as_dict(self) -> dict[str, Any]:
         """The known facts as JSON-ready data (dates in ISO format)."""
@@ -230,7 +233,8 @@ def valider_situation(data: Any, *, date: datetime.date | None = None) -> Situat
         if valeurs.get("date") not in (None, date):
             erreur("date", f"« {valeurs['date']} » contredit la date d'évaluation {date}")
         valeurs["date"] = date
-    valeurs.setdefault("date", datetime.date.today())
+    if "date" not in valeurs:
+        valeurs["date"] = datetime.date.today()
 
     activite = data.get("activite")
     if activite is None:
@@ -268,7 +272,7 @@ def valider_situation(data: Any, *, date: datetime.date | None = None) -> Situat
         ordre = list(CHAMPS)
         rang = {champ: ordre.index(champ) if champ in ordre else len(ordre) for champ in erreurs}
         raise SituationInvalide(dict(sorted(erreurs.items(), key=lambda e: rang[e[0]])))
-    return Situation(**{f.name: valeurs.get(f.name) for f in fields(Situation)})
+    return Situation(**valeurs)  # every key of ``valeurs`` is a field; the others are unknown
 
 
 def age_a_la_date(naissance: datetime.date, date: datetime.date) -> int:

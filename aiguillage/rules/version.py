@@ -8,7 +8,7 @@ value gives a new version; the same rules give the same version on every machine
 from __future__ import annotations
 
 import hashlib
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from aiguillage import __version__
@@ -31,5 +31,10 @@ def _empreinte_code() -> str:
 def version_regles(parametres: Parametres | None = None) -> str:
     """The version of the rules with ``parametres`` (the shipped ones by default)."""
     parametres = parametres or parametres_par_defaut()
-    sha = hashlib.sha256(f"{_empreinte_code()}:{parametres.empreinte()}".encode())
+    return _version(parametres.empreinte())
+
+
+@lru_cache(maxsize=64)
+def _version(empreinte_parametres: str) -> str:
+    sha = hashlib.sha256(f"{_empreinte_code()}:{empreinte_parametres}".encode())
     return f"{__version__}+{sha.hexdigest()[:12]}"

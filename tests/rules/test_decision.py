@@ -20,7 +20,8 @@ from aiguillage.rules import (
     version_regles,
 )
 from aiguillage.rules.catalogue import catalogue
-from aiguillage.rules.moteur import REGLES
+from aiguillage.rules.decision import _constater, _ensembles, _reseaux_competents
+from aiguillage.rules.moteur import REGLES, Lecteur
 from aiguillage.rules.reseaux import HORS_CEP, LIBELLES, OPERATEURS, ordre
 from aiguillage.rules.situation import ACTIVITES, CHAMPS_A_PRECISER
 
@@ -233,6 +234,39 @@ def test_version_des_regles_deterministe():
     assert evaluer({"activite": "eleve", "age": 15}, date=JOUR)["version_regles"] == version
     with pytest.raises(AttributeError):
         rules.AUTRE_CHOSE  # noqa: B018
+
+
+def test_la_decision_rendue_est_neuve():
+    """A caller may fill or change the decision (the directory adds ``sites``): the next decisions
+    stay the same, nothing of it is shared with the rules' caches."""
+    situation = {"age": 22, "activite": "demandeur_emploi", "rqth": True, "cadre": True}
+    attendue = evaluer(situation, date=JOUR)
+    decision = evaluer(situation, date=JOUR)
+    for entree in decision["operateurs"] + decision["hors_cep"]:
+        entree["sites"] = [{"nom": "site"}]
+        entree["regles"].append("autre")
+        for reference in entree["references"]:
+            reference["titre"] = "modifié"
+        entree["references"].clear()
+    for entree in decision["trace"]:
+        for parametre in entree["parametres"]:
+            parametre["valeur"] = "modifiée"
+            parametre["reference"]["url"] = None
+        entree["parametres"].append({})
+    assert evaluer(situation, date=JOUR) == attendue
+
+
+@pytest.mark.parametrize("date", DATES, ids=str)
+def test_les_questions_comparent_les_reseaux_de_la_decision(date):
+    """The answers to the unknown facts are tried with a lighter evaluation (no trace): it must
+    find the same networks as the decision's."""
+    P = parametres_par_defaut()
+    for situation in GRILLE:
+        s = valider_situation(situation, date=date)
+        oui = [s.avec(**{champ: True}) for champ in CHAMPS_A_PRECISER if champ != "age"]
+        for essai in [s, s.avec(age=None), *oui]:
+            competents = _reseaux_competents(essai, Lecteur(P, date))
+            assert competents == _ensembles(_constater(essai, P))
 
 
 def test_libelles_de_tous_les_reseaux():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 
@@ -198,6 +199,14 @@ def test_pas_un_objet():
 def test_null_vaut_inconnu():
     s = valider_situation({"activite": "salarie", "cadre": None, "age": None})
     assert s.cadre is None and s.age is None
+
+
+def test_avec_change_seulement_les_faits_donnes():
+    s = valider_situation({"activite": "salarie", "age": 40, "commune": "73065"}, date=JOUR)
+    assert s.avec(cadre=True, age=26) == dataclasses.replace(s, cadre=True, age=26)
+    assert s.avec(date=D(2019, 1, 2)).date == D(2019, 1, 2) and s.date == JOUR
+    with pytest.raises(TypeError):
+        s.avec(chomeur=True)
 
 
 def test_outre_mer():

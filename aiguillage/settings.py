@@ -302,6 +302,13 @@ AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS = int(
     os.environ.get("AIGUILLAGE_PIECE_JOINTE_MAX_OCTETS", str(5 * 1024 * 1024))
 )
 
+# The audit log (who viewed or changed what) holds personal data too: ``aiguillage journal
+# purger`` deletes its events after this many months (CNIL: six months to one year). See
+# docs/journal-des-acces.md.
+AIGUILLAGE_JOURNAL_CONSERVATION_MOIS = int(
+    os.environ.get("AIGUILLAGE_JOURNAL_CONSERVATION_MOIS", "12")
+)
+
 # The API's diagnostics are written in the background, in batches, rather than in the request
 # (ADR 0002): a crash may lose the last fraction of a second of these anonymous records.
 AIGUILLAGE_DIAGNOSTICS_DIFFERES = env_bool("AIGUILLAGE_DIAGNOSTICS_DIFFERES", True)

@@ -2,8 +2,14 @@
 personal record.
 
 Rows are written only through :func:`aiguillage.core.audit.audit_record`. The model refuses
-updates and deletes, and a database trigger (see migration 0002) refuses them too, so that a
-bug or a shell session cannot rewrite history.
+updates and deletes, its querysets refuse deletes, and database triggers (see migrations 0002
+and 0003) refuse UPDATE on both databases and DELETE on PostgreSQL, so that a bug or a shell
+session cannot rewrite history.
+
+The one exception is the retention purge (:func:`aiguillage.core.retention.journal_purger`),
+which deletes the events older than ``AIGUILLAGE_JOURNAL_CONSERVATION_MOIS``: it bypasses the
+queryset guard with a raw delete and, on PostgreSQL, declares its cut-off date to the trigger
+for the length of its own transaction.
 """
 
 from __future__ import annotations
@@ -27,6 +33,16 @@ class AppendOnlyError(Exception):
     """Raised when code tries to change or delete an audit event."""
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def delete(self):
+        # SQLite has no trigger against DELETE (Django's test flush deletes rows), so this guard
+        # is the one that holds there; on PostgreSQL the trigger refuses it as well.
+        raise AppendOnlyError("Le journal d'audit ne peut pas être supprimé.")
+
+    delete.alters_data = True
+    delete.queryset_only = True
+
+
 class AuditEvent(models.Model):
     at = models.DateTimeField("date", auto_now_add=True, db_index=True)
     # The actor is kept as an id and a label, not a foreign key: deleting or anonymising a user
@@ -40,6 +56,8 @@ class AuditEvent(models.Model):
     structure_id = models.BigIntegerField("structure concernée", null=True, blank=True)
     ip_address = models.GenericIPAddressField("adresse IP", null=True, blank=True)
     details = models.JSONField("détails", default=dict, blank=True)
+
+    objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         verbose_name = "événement d'audit"

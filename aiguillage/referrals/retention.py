@@ -31,7 +31,6 @@ again. The same building blocks serve the person's erasure and the merge (``righ
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
@@ -43,6 +42,7 @@ from django.utils import timezone
 
 from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
+from aiguillage.core.retention import mois_retirer
 from aiguillage.referrals.models import (
     STATUTS_FINAUX,
     Accompagnement,
@@ -71,14 +71,6 @@ __all__ = [
 
 SUPPRIME = "[supprimé]"
 LOT = 500
-
-
-def mois_retirer(jour: date, mois: int) -> date:
-    """``jour`` minus ``mois`` months (31 March minus one month: 28 or 29 February)."""
-    total = jour.year * 12 + jour.month - 1 - mois
-    annee, mois_ = divmod(total, 12)
-    mois_ += 1
-    return date(annee, mois_, min(jour.day, calendar.monthrange(annee, mois_)[1]))
 
 
 def _debut_du_jour(jour: date) -> datetime:

@@ -1,0 +1,61 @@
+"""``aiguillage journal purger``: the retention period of the audit log.
+
+Idempotent, meant for a daily cron line or systemd timer (examples in
+docs/journal-des-acces.md). ``--date`` replays a given day (tests, catching up); ``--dry-run``
+counts what would be deleted without writing anything.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management.base import BaseCommand, CommandError
+
+from aiguillage.core.retention import journal_purger
+
+
+def _date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            f"--date : « {value} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-07-20)."
+        ) from exc
+
+
+class Command(BaseCommand):
+    help = "Journal d'audit : durée de conservation (purger)."
+
+    #: name → help. Each name needs ``_arguments_<name>(parser)`` and ``_<name>(**options)``.
+    SUBCOMMANDS = {
+        "purger": "Supprime les événements du journal d'audit plus anciens que la durée de "
+        "conservation (AIGUILLAGE_JOURNAL_CONSERVATION_MOIS) et inscrit la purge au journal.",
+    }
+
+    def add_arguments(self, parser):
+        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        for name, help_text in self.SUBCOMMANDS.items():
+            getattr(self, f"_arguments_{name}")(sub.add_parser(name, help=help_text))
+
+    def handle(self, *args, action, **options):
+        getattr(self, "_" + action)(**options)
+
+    # purger -----------------------------------------------------------------------------
+
+    def _arguments_purger(self, parser):
+        parser.add_argument(
+            "--date",
+            metavar="AAAA-MM-JJ",
+            help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
+        )
+
+    def _purger(self, *, date: str | None, dry_run: bool, **_):
+        try:
+            rapport = journal_purger(aujourd_hui=_date(date) if date else None, dry_run=dry_run)
+        except ImproperlyConfigured as exc:
+            raise CommandError(str(exc)) from exc
+        self.stdout.write(("Simulation — " if dry_run else "") + str(rapport))

@@ -8,6 +8,9 @@ admin.site.site_header = "Aiguillage — administration"
 admin.site.site_title = "Aiguillage"
 
 urlpatterns = [
+    # First: the API's public decision endpoint is the most requested URL, and Django tries the
+    # patterns in order (the others never start with "api/").
+    path("api/v1/", api_urlpatterns()),
     path("", include("aiguillage.core.urls")),
     path("", include("aiguillage.accounts.urls")),
     path("territoires/", include("aiguillage.territories.urls")),
@@ -15,7 +18,6 @@ urlpatterns = [
     path("orientation/", include("aiguillage.orientation.urls")),
     path("adressages/", include("aiguillage.referrals.urls")),
     path("observatoire/", include("aiguillage.observatory.urls")),
-    path("api/v1/", api_urlpatterns()),
     path("admin/", admin.site.urls),
 ]
 

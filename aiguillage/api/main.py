@@ -40,9 +40,10 @@ api = NinjaAPI(
     urls_namespace="api",
     renderer=ORJSONRenderer(),
 )
+# The orientation decisions first: the most requested endpoint is then the first URL pattern.
+api.add_router("/orientation", orientation_router)
 api.add_router("/territoires", territories_router)
 api.add_router("/annuaire", directory_router)
-api.add_router("/orientation", orientation_router)
 api.add_router("/adressages", referrals_router)
 api.add_router("/observatoire", observatory_router)
 

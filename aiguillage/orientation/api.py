@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.http import HttpResponse
 from ninja import Router
 from ninja.errors import HttpError
 
@@ -25,11 +26,13 @@ router = Router(tags=["orientation"])
         }
     },
 )
-def decision(request) -> dict[str, Any]:
+def decision(request) -> HttpResponse:
     """Évalue la situation (format public, clés françaises) à sa date (par défaut aujourd'hui)
     et renvoie la décision : opérateurs compétents avec motif, fondement et sites les plus
     proches, interlocuteurs hors CEP, informations à préciser, trace et version des règles.
-    Le diagnostic est conservé sans donnée nominative."""
+    Le diagnostic est conservé sans donnée nominative.
+
+    Réponse : ``{"diagnostic": <identifiant>, ...la décision..., "trace": [...]}``."""
     try:
         situation = json.loads(request.body or b"{}")
     except json.JSONDecodeError as exc:
@@ -44,7 +47,8 @@ def decision(request) -> dict[str, Any]:
         )
     except rules.SituationInvalide as exc:
         raise HttpError(422, "; ".join(exc.erreurs)) from exc
-    return {"diagnostic": str(diagnostic.public_id), **diagnostic.decision_complete}
+    # Already JSON (services.DiagnosticDiffere): the same bytes as the renderer would write.
+    return HttpResponse(diagnostic.json(), content_type="application/json; charset=utf-8")
 
 
 @router.get("/situation/schema", summary="Schéma JSON d'une situation")

@@ -1,9 +1,9 @@
 """Write-behind for the API's diagnostics (ADR 0002).
 
-The API builds each ``Diagnostic`` in the request (its ``public_id`` is returned to the caller)
-and hands it to the process's buffer, which turns it at once into the parameters of its
-``INSERT`` (the same fields and database conversions as ``Model.save``, so ``cree_le`` is the
-time of the request). A background thread writes the waiting rows every ``INTERVAL`` seconds, or
+The API builds each diagnostic's field values in the request (its ``public_id`` is returned to
+the caller) and hands them to the process's buffer, which turns them at once into the parameters
+of its ``INSERT`` (the same fields and database conversions as ``Model.save``, so ``cree_le`` is
+the time of the request). A background thread writes the waiting rows every ``INTERVAL`` seconds, or
 sooner once ``BATCH_SIZE`` are waiting, in one transaction. The rest is written when the process
 exits normally (``atexit``: gunicorn workers leave through ``sys.exit`` on a graceful stop, a
 restart or a timeout). A crash or a ``SIGKILL`` loses what was still buffered: at most the last
@@ -25,7 +25,10 @@ import json
 import logging
 import os
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
 
 import orjson
 from django.db import (
@@ -39,6 +42,7 @@ from django.db import (
 )
 from django.db.models import AutoField, JSONField
 from django.db.models.sql import InsertQuery
+from django.utils import timezone
 
 from aiguillage.orientation.models import Diagnostic
 
@@ -56,6 +60,7 @@ logger = logging.getLogger(__name__)
 INTERVAL = 0.5  # seconds between two writes of the buffer
 BATCH_SIZE = 200  # write sooner once this many are waiting
 MAX_PENDING = 20_000  # beyond this, the request writes the buffer itself (back-pressure)
+WRITER_CONNECTION_SECONDS = 300  # the writer thread renews its connection this often
 
 Row = tuple
 
@@ -66,13 +71,16 @@ class InsertPlan:
     The statement is the one Django compiles for ``Diagnostic`` (every concrete field but the
     automatic primary key); ``simple`` is false if a field needs more than a plain placeholder,
     in which case the buffer is bypassed. The parameters are those of ``Model.save``, except that
-    JSON columns (without a custom encoder) are encoded by orjson: the same JSON value, five
-    times faster, written compact and in UTF-8 where Django's ``json.dumps`` adds spaces and
-    ``\\u`` escapes (PostgreSQL's ``jsonb`` stores both alike).
+    JSON columns (without a custom encoder) are encoded by orjson (or given already encoded, as an
+    ``orjson.Fragment``, which orjson writes as it is): the same JSON value, five times faster,
+    written compact and in UTF-8 where Django's ``json.dumps`` adds spaces and ``\\u`` escapes
+    (PostgreSQL's ``jsonb`` stores both alike).
     """
 
-    def __init__(self, sample: Diagnostic) -> None:
+    def __init__(self) -> None:
         opts = Diagnostic._meta
+        # Any diagnostic compiles to the same statement; this one holds plain values only.
+        sample = Diagnostic(canal="api", date_situation=date.min, situation={}, decision={})
         self.fields = [
             f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField)
         ]
@@ -87,11 +95,23 @@ class InsertPlan:
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         self.copy = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
 
-    def row(self, diagnostic: Diagnostic) -> Row:
+    def row(self, values: Mapping[str, Any]) -> Row:
+        """The parameters of the ``INSERT`` for a diagnostic given by its field values (by name,
+        a model instance for a relation, or by attname, ``commune_id``). As ``Model.save``
+        would: missing fields take their default, ``auto_now(_add)`` dates are now."""
         db = connections[DEFAULT_DB_ALIAS]
-        values = []
+        row = []
         for i, field in enumerate(self.fields):
-            value = field.pre_save(diagnostic, add=True)
+            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+                value = timezone.now()
+            elif field.attname in values:
+                value = values[field.attname]
+            elif field.name in values:
+                value = values[field.name]
+                if field.is_relation and value is not None:
+                    value = getattr(value, field.target_field.attname)
+            else:
+                value = field.get_default()
             if hasattr(value, "resolve_expression"):
                 raise TypeError(f"{field.name} : une expression ne peut pas attendre l'insertion")
             if i in self.orjson and value is not None:  # None is SQL NULL, as Django writes it
@@ -100,17 +120,26 @@ class InsertPlan:
                 value = field.get_db_prep_save(value, db)
                 if isinstance(value, JSON_WRAPPERS):
                     value = (value.dumps or json.dumps)(value.obj)  # jsonb columns cast the text
-            values.append(value)
-        return tuple(values)
+            row.append(value)
+        return tuple(row)
 
 
 _plans: dict[str, InsertPlan] = {}
 
 
-def insert_plan(sample: Diagnostic) -> InsertPlan:
+def _decode_fragments(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values with JSON given already encoded (``orjson.Fragment``, see ``services``) back to
+    Python values, for Django's own ``save``."""
+    return {
+        name: orjson.loads(orjson.dumps(value)) if isinstance(value, orjson.Fragment) else value
+        for name, value in values.items()
+    }
+
+
+def insert_plan() -> InsertPlan:
     plan = _plans.get(connection.alias)
     if plan is None:
-        plan = _plans[connection.alias] = InsertPlan(sample)
+        plan = _plans[connection.alias] = InsertPlan()
         if not plan.simple:
             logger.warning("Diagnostics de l'API écrits dans la requête : champ non pris en charge")
     return plan
@@ -152,13 +181,18 @@ class DiagnosticBuffer:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def add(self, diagnostic: Diagnostic) -> None:
-        """Queue ``diagnostic`` for insertion (or insert it now if the buffer cannot hold it)."""
+    def add(self, diagnostic: Diagnostic | Mapping[str, Any]) -> None:
+        """Queue a diagnostic for insertion (or insert it now if the buffer cannot hold it): a
+        ``Diagnostic`` not saved yet, or its field values (``Diagnostic(**values)`` would build
+        it), which spares building the instance."""
         if self._pid != os.getpid():
             self._reset()
-        plan = insert_plan(diagnostic)
+        if isinstance(diagnostic, Diagnostic):
+            fields = Diagnostic._meta.concrete_fields
+            diagnostic = {f.attname: getattr(diagnostic, f.attname) for f in fields}
+        plan = insert_plan()
         if not plan.simple:
-            diagnostic.save(force_insert=True)
+            Diagnostic(**_decode_fragments(diagnostic)).save(force_insert=True)
             return
         row = plan.row(diagnostic)
         with self._lock:
@@ -240,19 +274,20 @@ class DiagnosticBuffer:
         self.flush()
 
     def _run(self) -> None:
+        opened = 0.0
         while not self._stopping:
             self._wake.wait(self.interval)
             self._wake.clear()
             if not self._rows:
                 continue
+            if connection.connection is None:
+                opened = time.monotonic()
             try:
                 self.flush()
             except Exception:
                 logger.exception("Écriture différée des diagnostics en échec")
             finally:
-                # This thread's own connection follows CONN_MAX_AGE, as a request's would.
-                for conn in connections.all(initialized_only=True):
-                    conn.close_if_unusable_or_obsolete()
+                _keep_or_close(time.monotonic() - opened)
         connections.close_all()
 
     def _flush_at_exit(self) -> None:
@@ -262,6 +297,20 @@ class DiagnosticBuffer:
             self.flush()
         except Exception:
             logger.exception("Diagnostics en attente non enregistrés à l'arrêt")
+
+
+def _keep_or_close(age: float) -> None:
+    """The writer thread keeps its connection from one write to the next, whatever
+    ``CONN_MAX_AGE`` says of requests (0 on SQLite, where closing the last connection also
+    checkpoints the write-ahead log: measured, half of the writer's time), unless an error left
+    it unusable or it is older than ``WRITER_CONNECTION_SECONDS``."""
+    for conn in connections.all(initialized_only=True):
+        if conn.connection is None:
+            continue
+        if age > WRITER_CONNECTION_SECONDS or (conn.errors_occurred and not conn.is_usable()):
+            conn.close()
+        else:
+            conn.errors_occurred = False
 
 
 def _insert(plan: InsertPlan, rows: Sequence[Row]) -> None:

@@ -13,9 +13,9 @@ structure (``referrals.Adressage``, ``canal = portail``), with their own consent
 
 from __future__ import annotations
 
-import uuid
-
 from django.db import models
+
+from aiguillage.core.identifiants import uuid7
 
 
 class Canal(models.TextChoices):
@@ -26,7 +26,8 @@ class Canal(models.TextChoices):
 
 
 class Diagnostic(models.Model):
-    public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
+    # Ordered by time and unguessable (aiguillage.core.identifiants): cheap index inserts.
+    public_id = models.UUIDField("identifiant public", default=uuid7, unique=True)
     cree_le = models.DateTimeField("créé le", auto_now_add=True, db_index=True)
     canal = models.CharField("canal", max_length=12, choices=Canal.choices)
     date_situation = models.DateField("date de la situation")

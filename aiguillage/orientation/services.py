@@ -6,32 +6,74 @@ situation gets the same decision everywhere.
 ``decision_for`` runs the pure rules (``aiguillage.rules.evaluer``), then, when the situation
 has a commune, adds to each competent network its nearest sites serving that commune, from the
 directory (``directory.selectors.site_search``).
+
+The rules are a pure function of the checked situation (its date included) and of the rules
+shipped with the code, so their answer is kept per process for the last ``REGLES_EN_MEMOIRE``
+situations (``regles_pour``), encoded in JSON: a repeated situation costs a dictionary lookup
+instead of an evaluation, and every caller still gets fresh objects (``orjson.loads``). The
+sites are never kept: they come from the directory at each call. ADR 0003 explains the choice.
 """
 
 from __future__ import annotations
 
+import uuid
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
+import orjson
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
 
 from aiguillage import rules
+from aiguillage.core.identifiants import uuid7
 from aiguillage.directory.selectors import site_search
 from aiguillage.orientation.buffer import buffer
 from aiguillage.orientation.models import Diagnostic
 from aiguillage.territories.models import Commune
 
 __all__ = [
+    "DiagnosticDiffere",
+    "Regles",
     "SituationInvalide",
     "decision_for",
     "diagnostic_build",
     "diagnostic_create",
     "diagnostic_create_deferred",
+    "regles_pour",
 ]
 
 SituationInvalide = rules.SituationInvalide
 SITES_PER_NETWORK = 3
+#: Situations whose rules' answer a process keeps (about 8 kB each: some 16 MB per process).
+REGLES_EN_MEMOIRE = 2048
+
+
+@dataclass(frozen=True, slots=True)
+class Regles:
+    """The rules' answer for one checked situation, encoded once in JSON (bytes are immutable and
+    invisible to the garbage collector, unlike the few hundred small dicts of a decision)."""
+
+    decision: bytes  # the decision without its trace; every operator's ``sites`` is empty
+    trace: bytes
+    reseaux: tuple[str, ...]  # the competent operators' networks, in the decision's order
+    version_regles: str
+
+
+@lru_cache(maxsize=REGLES_EN_MEMOIRE)
+def regles_pour(situation: rules.Situation) -> Regles:
+    """The rules' answer for a checked situation at its date, with the shipped rules (kept for
+    the last ``REGLES_EN_MEMOIRE`` situations of the process: see the module's docstring).
+
+    Raises ``SituationInvalide`` for a date before the rules start (never kept)."""
+    decision = rules.evaluer(situation)
+    trace = decision.pop("trace")
+    return Regles(
+        decision=orjson.dumps(decision),
+        trace=orjson.dumps(trace),
+        reseaux=tuple(o["reseau"] for o in decision["operateurs"]),
+        version_regles=decision["version_regles"],
+    )
 
 
 def _site_summary(result) -> dict:
@@ -65,19 +107,43 @@ def _check_commune(situation: dict) -> Commune | None:
 
 def decision_for(situation: dict, *, on: date | None = None) -> dict:
     """The rules' decision for ``situation``, with the nearest sites of each competent network."""
-    return _decide(situation, on=on)[0]
+    decided = _decide(situation, on=on)
+    return {**decided.decision(), "trace": orjson.loads(decided.regles.trace)}
 
 
-def _decide(situation: dict, *, on: date | None) -> tuple[dict, Commune | None]:
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    situation: rules.Situation
+    regles: Regles
+    commune: Commune | None
+    sites: dict[str, list[dict]]  # network → its nearest sites (with a commune only)
+
+    def decision(self) -> dict:
+        """The decision without its trace, as fresh objects, sites filled in."""
+        decision = orjson.loads(self.regles.decision)
+        for entry in [*decision["operateurs"], *decision["hors_cep"]]:
+            if entry["reseau"] in self.sites:
+                entry["sites"] = self.sites[entry["reseau"]]
+        return decision
+
+    def decision_json(self) -> bytes:
+        """The same, encoded (without a commune, the kept bytes as they are)."""
+        return orjson.dumps(self.decision()) if self.sites else self.regles.decision
+
+
+def _decide(situation: dict, *, on: date | None) -> _Decided:
     commune = _check_commune(situation)
-    decision = rules.evaluer(situation, date=on)
+    checked = rules.valider_situation(situation, date=on)
+    regles = regles_pour(checked)
+    sites = {}
     if commune is not None:
+        decision = orjson.loads(regles.decision)
         for entry in [*decision["operateurs"], *decision["hors_cep"]]:
             page = site_search(
                 commune=commune.code, reseau=entry["reseau"], per_page=SITES_PER_NETWORK
             )
-            entry["sites"] = [_site_summary(r) for r in page.results]
-    return decision, commune
+            sites[entry["reseau"]] = [_site_summary(r) for r in page.results]
+    return _Decided(checked, regles, commune, sites)
 
 
 def diagnostic_build(
@@ -85,22 +151,40 @@ def diagnostic_build(
 ) -> Diagnostic:
     """Evaluate and build the diagnostic, not saved yet (situation, decision, trace, rules
     version; no name). Its ``public_id`` is already set."""
-    decision, commune = _decide(situation, on=on)
-    return Diagnostic(
+    decided = _decide(situation, on=on)
+    # The trace is kept once, in its own column (see Diagnostic.decision_complete).
+    values = _diagnostic_values(
+        decided,
+        situation,
+        decision=decided.decision(),
+        trace=orjson.loads(decided.regles.trace),
         canal=canal,
-        date_situation=on or _situation_date(situation),
-        situation=situation,
-        # The trace is kept once, in its own column (see Diagnostic.decision_complete).
-        decision={k: v for k, v in decision.items() if k != "trace"},
-        trace=decision.get("trace", []),
-        version_regles=decision.get("version_regles", ""),
-        activite=situation.get("activite", ""),
-        reseaux=[o["reseau"] for o in decision["operateurs"]],
-        commune=commune,
-        region_id=commune.region_id if commune else None,
-        auteur=auteur if getattr(auteur, "is_authenticated", False) else None,
+        auteur=auteur,
         structure=structure,
     )
+    return Diagnostic(**values)
+
+
+def _diagnostic_values(
+    decided: _Decided, situation: dict, *, decision, trace, canal, auteur, structure
+) -> dict:
+    """A diagnostic's field values: ``Diagnostic(**values)`` or ``buffer.add(values)``."""
+    commune = decided.commune
+    return {
+        "public_id": uuid7(),
+        "canal": canal,
+        "date_situation": decided.situation.date,
+        "situation": situation,
+        "decision": decision,
+        "trace": trace,
+        "version_regles": decided.regles.version_regles,
+        "activite": situation.get("activite", ""),
+        "reseaux": list(decided.regles.reseaux),
+        "commune": commune,
+        "region_id": commune.region_id if commune else None,
+        "auteur": auteur if getattr(auteur, "is_authenticated", False) else None,
+        "structure": structure,
+    }
 
 
 def diagnostic_create(
@@ -121,23 +205,46 @@ def diagnostic_create(
     return diagnostic
 
 
+@dataclass(frozen=True, slots=True)
+class DiagnosticDiffere:
+    """What the API answers: the diagnostic's public id and its decision and trace in JSON."""
+
+    public_id: uuid.UUID
+    decision: bytes  # without the trace
+    trace: bytes
+
+    def json(self) -> bytes:
+        """``{"diagnostic": …, <the decision's keys>…, "trace": […]}``: the keys in the order of
+        ``Diagnostic.decision_complete``, joined as bytes (the decision is never empty)."""
+        debut = orjson.dumps({"diagnostic": str(self.public_id)})
+        return debut[:-1] + b"," + self.decision[1:-1] + b',"trace":' + self.trace + b"}"
+
+
 def diagnostic_create_deferred(
     *, situation: dict, canal: str, auteur=None, structure=None, on: date | None = None
-) -> Diagnostic:
+) -> DiagnosticDiffere:
     """Evaluate and keep the diagnostic, written in the background with others (ADR 0002) when
     ``AIGUILLAGE_DIAGNOSTICS_DIFFERES`` is on, now otherwise. For callers that only return the
-    decision and the diagnostic's ``public_id`` (the API)."""
+    decision and the diagnostic's ``public_id`` (the API): the decision and its trace go from
+    the rules to the database and the answer as JSON, never decoded."""
     if not settings.AIGUILLAGE_DIAGNOSTICS_DIFFERES:
-        return diagnostic_create(
+        diagnostic = diagnostic_create(
             situation=situation, canal=canal, auteur=auteur, structure=structure, on=on
         )
-    diagnostic = diagnostic_build(
-        situation=situation, canal=canal, auteur=auteur, structure=structure, on=on
+        return DiagnosticDiffere(
+            diagnostic.public_id, orjson.dumps(diagnostic.decision), orjson.dumps(diagnostic.trace)
+        )
+    decided = _decide(situation, on=on)
+    decision = decided.decision_json()
+    values = _diagnostic_values(
+        decided,
+        situation,
+        # Already encoded: the buffer writes these bytes as they are (orjson.Fragment).
+        decision=orjson.Fragment(decision),
+        trace=orjson.Fragment(decided.regles.trace),
+        canal=canal,
+        auteur=auteur,
+        structure=structure,
     )
-    buffer.add(diagnostic)
-    return diagnostic
-
-
-def _situation_date(situation: dict) -> date:
-    value = situation.get("date")
-    return date.fromisoformat(value) if value else timezone.localdate()
+    buffer.add(values)
+    return DiagnosticDiffere(values["public_id"], decision, decided.regles.trace)

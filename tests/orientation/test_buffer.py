@@ -116,7 +116,7 @@ def test_a_diagnostic_is_dated_when_it_is_queued_not_when_it_is_written():
 
 @pytest.mark.django_db
 def test_a_model_the_buffer_cannot_hold_is_written_at_once(monkeypatch):
-    monkeypatch.setattr(buffer_module, "insert_plan", lambda d: SimpleNamespace(simple=False))
+    monkeypatch.setattr(buffer_module, "insert_plan", lambda: SimpleNamespace(simple=False))
     buffer = DiagnosticBuffer(background=False)
     buffer.add(diagnostic_build(situation=situations(1)[0], canal=Canal.API))
     assert len(buffer) == 0

@@ -277,6 +277,10 @@ def main() -> None:
         [
             str(Path(sys.executable).with_name("gunicorn")),
             "aiguillage.wsgi",
+            # The product's own configuration (preloaded app, frozen garbage collector), with
+            # the bench's address and workers.
+            "--config",
+            "python:aiguillage.gunicorn_conf",
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",

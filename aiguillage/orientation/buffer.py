@@ -40,11 +40,12 @@ from django.db import (
     connections,
     transaction,
 )
-from django.db.models import AutoField, JSONField
+from django.db.models import AutoField, JSONField, Model
+from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
-from aiguillage.orientation.models import Diagnostic
+from aiguillage.orientation.models import Diagnostic, Trace
 
 try:  # PostgreSQL's JSON parameters, written out as text ahead of the insert
     from psycopg.types.json import Json, Jsonb
@@ -66,37 +67,42 @@ Row = tuple
 
 
 class InsertPlan:
-    """One ``INSERT`` statement for a diagnostic, and its parameters for a given diagnostic.
+    """One ``INSERT`` statement for a model, and its parameters for given field values.
 
-    The statement is the one Django compiles for ``Diagnostic`` (every concrete field but the
-    automatic primary key); ``simple`` is false if a field needs more than a plain placeholder,
-    in which case the buffer is bypassed. The parameters are those of ``Model.save``, except that
-    JSON columns (without a custom encoder) are encoded by orjson (or given already encoded, as an
+    The statement is the one Django compiles for the model (every concrete field but an automatic
+    primary key; ``ignore_conflicts`` adds ``ON CONFLICT DO NOTHING``, ``INSERT OR IGNORE`` on
+    SQLite); ``simple`` is false if a field needs more than a plain placeholder, in which case
+    the buffer is bypassed. The parameters are those of ``Model.save``, except that JSON columns
+    (without a custom encoder) are encoded by orjson (or given already encoded, as an
     ``orjson.Fragment``, which orjson writes as it is): the same JSON value, five times faster,
     written compact and in UTF-8 where Django's ``json.dumps`` adds spaces and ``\\u`` escapes
     (PostgreSQL's ``jsonb`` stores both alike).
     """
 
-    def __init__(self) -> None:
-        opts = Diagnostic._meta
-        # Any diagnostic compiles to the same statement; this one holds plain values only.
-        sample = Diagnostic(canal="api", date_situation=date.min, situation={}, decision={})
+    def __init__(self, model: type[Model], sample: Model, *, ignore_conflicts: bool = False):
+        opts = model._meta
         self.fields = [
             f for f in opts.concrete_fields if not f.generated and not isinstance(f, AutoField)
         ]
-        query = InsertQuery(Diagnostic)
+        query = InsertQuery(model, on_conflict=OnConflict.IGNORE if ignore_conflicts else None)
         query.insert_values(self.fields, [sample])
         [(self.statement, params)] = query.get_compiler(connection=connection).as_sql()
         self.simple = len(params) == len(self.fields) == self.statement.count("%s")
-        self.public_id = self.fields.index(opts.get_field("public_id"))
+        names = [f.name for f in self.fields]
+        self.identifier = names.index("public_id" if "public_id" in names else opts.pk.name)
         self.orjson = {
             i for i, f in enumerate(self.fields) if isinstance(f, JSONField) and f.encoder is None
         }
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
-        self.copy = f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
+        # COPY cannot skip a row already there: only for plain inserts.
+        self.copy = (
+            None
+            if ignore_conflicts
+            else f"COPY {connection.ops.quote_name(opts.db_table)} ({columns}) FROM STDIN"
+        )
 
     def row(self, values: Mapping[str, Any]) -> Row:
-        """The parameters of the ``INSERT`` for a diagnostic given by its field values (by name,
+        """The parameters of the ``INSERT`` for an object given by its field values (by name,
         a model instance for a relation, or by attname, ``commune_id``). As ``Model.save``
         would: missing fields take their default, ``auto_now(_add)`` dates are now."""
         db = connections[DEFAULT_DB_ALIAS]
@@ -124,7 +130,7 @@ class InsertPlan:
         return tuple(row)
 
 
-_plans: dict[str, InsertPlan] = {}
+_plans: dict[tuple[str, str], InsertPlan] = {}
 
 
 def _decode_fragments(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,11 +143,23 @@ def _decode_fragments(values: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def insert_plan() -> InsertPlan:
-    plan = _plans.get(connection.alias)
+    """The diagnostics' ``INSERT`` on this connection."""
+    plan = _plans.get((connection.alias, "diagnostic"))
     if plan is None:
-        plan = _plans[connection.alias] = InsertPlan()
+        # Any diagnostic compiles to the same statement; this one holds plain values only.
+        sample = Diagnostic(canal="api", date_situation=date.min, situation={}, decision={})
+        plan = _plans[connection.alias, "diagnostic"] = InsertPlan(Diagnostic, sample)
         if not plan.simple:
             logger.warning("Diagnostics de l'API écrits dans la requête : champ non pris en charge")
+    return plan
+
+
+def trace_plan() -> InsertPlan:
+    """The traces' ``INSERT``, which leaves a trace already stored as it is."""
+    plan = _plans.get((connection.alias, "trace"))
+    if plan is None:
+        sample = Trace(empreinte="", contenu=[])
+        plan = _plans[connection.alias, "trace"] = InsertPlan(Trace, sample, ignore_conflicts=True)
     return plan
 
 
@@ -170,8 +188,10 @@ class DiagnosticBuffer:
         """Fresh state for this process (also after a fork: the parent's queue is not ours)."""
         self._pid = os.getpid()
         self._rows: list[Row] = []
+        self._traces: dict[str, Row] = {}  # traces to insert before the rows, by identifier
+        self._traces_written: set[str] = set()  # those this process has inserted already
         self._plan: InsertPlan | None = None
-        self._lock = threading.Lock()  # guards _rows
+        self._lock = threading.Lock()  # guards _rows and _traces
         self._write_lock = threading.Lock()  # one writer at a time, in order
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -181,23 +201,42 @@ class DiagnosticBuffer:
     def __len__(self) -> int:
         return len(self._rows)
 
-    def add(self, diagnostic: Diagnostic | Mapping[str, Any]) -> None:
+    def add(
+        self,
+        diagnostic: Diagnostic | Mapping[str, Any],
+        *,
+        traces: Mapping[str, Any] | None = None,
+    ) -> None:
         """Queue a diagnostic for insertion (or insert it now if the buffer cannot hold it): a
         ``Diagnostic`` not saved yet, or its field values (``Diagnostic(**values)`` would build
-        it), which spares building the instance."""
+        it), which spares building the instance. ``traces`` gives the content of the traces
+        they refer to (``{empreinte: contenu}``), inserted first unless already stored."""
         if self._pid != os.getpid():
             self._reset()
+        traces = dict(traces or {})
         if isinstance(diagnostic, Diagnostic):
+            if Diagnostic.trace.is_cached(diagnostic):
+                traces[diagnostic.trace_id] = diagnostic.trace.contenu
             fields = Diagnostic._meta.concrete_fields
             diagnostic = {f.attname: getattr(diagnostic, f.attname) for f in fields}
         plan = insert_plan()
         if not plan.simple:
+            Trace.objects.bulk_create(
+                [Trace(empreinte=k, contenu=v) for k, v in _decode_fragments(traces).items()],
+                ignore_conflicts=True,
+            )
             Diagnostic(**_decode_fragments(diagnostic)).save(force_insert=True)
             return
         row = plan.row(diagnostic)
+        new_traces = {
+            key: trace_plan().row({"empreinte": key, "contenu": content})
+            for key, content in traces.items()
+            if key not in self._traces_written and key not in self._traces
+        }
         with self._lock:
             self._plan = plan
             self._rows.append(row)
+            self._traces.update(new_traces)
             pending = len(self._rows)
             if not self._exit_hook:
                 atexit.register(self._flush_at_exit)
@@ -220,29 +259,38 @@ class DiagnosticBuffer:
             while True:
                 with self._lock:
                     rows, self._rows = self._rows, []
-                if not rows:
+                    traces, self._traces = self._traces, {}
+                if not rows and not traces:
                     return written
-                done = self._write(self._plan, rows)
+                done = self._write(self._plan, rows, traces)
                 written += done
                 if done == 0 and self._rows:
                     return written  # the database is unreachable: retry at the next flush
 
-    def _write(self, plan: InsertPlan, rows: Sequence[Row]) -> int:
+    def _write(self, plan: InsertPlan, rows: Sequence[Row], traces: dict[str, Row]) -> int:
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     # As for every diagnostic (services.diagnostic_create): no WAL flush wait.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
+                _insert(trace_plan(), list(traces.values()))
                 _insert(plan, rows)
-            return len(rows)
         except (OperationalError, InterfaceError):
             logger.exception("Base indisponible : %d diagnostics gardés en attente", len(rows))
-            self._requeue(rows)
+            self._requeue(rows, traces)
             return 0
         except DatabaseError:
             # One bad row (e.g. its author deleted meanwhile) must not cost the others.
             logger.exception("Écriture groupée refusée : diagnostics écrits un par un")
+            # Perhaps a trace believed stored is not (a restored database): insert them again.
+            self._traces_written.clear()
+            try:
+                with transaction.atomic():
+                    _insert(trace_plan(), list(traces.values()))  # conflicts are skipped
+                self._written(traces)
+            except DatabaseError:
+                logger.exception("Traces non enregistrées : leurs diagnostics seront refusés")
             written = 0
             for row in rows:
                 try:
@@ -250,11 +298,19 @@ class DiagnosticBuffer:
                         _insert(plan, [row])
                     written += 1
                 except DatabaseError:
-                    logger.exception("Diagnostic %s non enregistré", row[plan.public_id])
+                    logger.exception("Diagnostic %s non enregistré", row[plan.identifier])
             return written
+        self._written(traces)
+        return len(rows)
 
-    def _requeue(self, rows: Sequence[Row]) -> None:
+    def _written(self, traces: dict[str, Row]) -> None:
+        if len(self._traces_written) > MAX_PENDING:
+            self._traces_written.clear()  # bounded; a trace inserted again is merely skipped
+        self._traces_written.update(traces)
+
+    def _requeue(self, rows: Sequence[Row], traces: dict[str, Row]) -> None:
         with self._lock:
+            self._traces = {**traces, **self._traces}
             self._rows[:0] = rows
             excess = len(self._rows) - self.max_pending
             if excess > 0:
@@ -318,8 +374,10 @@ def _insert(plan: InsertPlan, rows: Sequence[Row]) -> None:
     as much in Python), otherwise the ``INSERT`` executed for every row. ``bulk_create`` would
     compile the batch again and, on PostgreSQL, send ``UNNEST`` arrays whose escaping of the
     JSON columns costs about 0.4 ms a row in Python, more than all the rest of the write."""
+    if not rows:
+        return
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql" and len(rows) > 1:
+        if plan.copy and connection.vendor == "postgresql" and len(rows) > 1:
             # Django's errors (IntegrityError…), as its own cursor would raise them.
             with connection.wrap_database_errors, cursor.cursor.copy(plan.copy) as copy:
                 for row in rows:

@@ -16,6 +16,7 @@ sites are never kept: they come from the directory at each call. ADR 0003 explai
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import date
@@ -29,7 +30,7 @@ from aiguillage import rules
 from aiguillage.core.identifiants import uuid7
 from aiguillage.directory.selectors import site_search
 from aiguillage.orientation.buffer import buffer
-from aiguillage.orientation.models import Diagnostic
+from aiguillage.orientation.models import Diagnostic, Trace
 from aiguillage.territories.models import Commune
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "diagnostic_create",
     "diagnostic_create_deferred",
     "regles_pour",
+    "trace_empreinte",
 ]
 
 SituationInvalide = rules.SituationInvalide
@@ -56,8 +58,15 @@ class Regles:
 
     decision: bytes  # the decision without its trace; every operator's ``sites`` is empty
     trace: bytes
+    trace_empreinte: str  # the trace's identifier (``Trace.empreinte``)
     reseaux: tuple[str, ...]  # the competent operators' networks, in the decision's order
     version_regles: str
+
+
+def trace_empreinte(trace: list) -> str:
+    """A trace's identifier: the SHA-256 of its JSON with sorted keys (as PostgreSQL's ``jsonb``
+    gives them back, so that a trace read from the database has the same)."""
+    return hashlib.sha256(orjson.dumps(trace, option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 @lru_cache(maxsize=REGLES_EN_MEMOIRE)
@@ -71,6 +80,7 @@ def regles_pour(situation: rules.Situation) -> Regles:
     return Regles(
         decision=orjson.dumps(decision),
         trace=orjson.dumps(trace),
+        trace_empreinte=trace_empreinte(trace),
         reseaux=tuple(o["reseau"] for o in decision["operateurs"]),
         version_regles=decision["version_regles"],
     )
@@ -152,23 +162,18 @@ def diagnostic_build(
     """Evaluate and build the diagnostic, not saved yet (situation, decision, trace, rules
     version; no name). Its ``public_id`` is already set."""
     decided = _decide(situation, on=on)
-    # The trace is kept once, in its own column (see Diagnostic.decision_complete).
     values = _diagnostic_values(
-        decided,
-        situation,
-        decision=decided.decision(),
-        trace=orjson.loads(decided.regles.trace),
-        canal=canal,
-        auteur=auteur,
-        structure=structure,
+        decided, situation, decision=decided.decision(), canal=canal, auteur=auteur
     )
-    return Diagnostic(**values)
+    # The trace is kept once for every diagnostic that has it (see ``Trace``); not saved yet.
+    trace = Trace(
+        empreinte=decided.regles.trace_empreinte, contenu=orjson.loads(decided.regles.trace)
+    )
+    return Diagnostic(**values, trace=trace, structure=structure)
 
 
-def _diagnostic_values(
-    decided: _Decided, situation: dict, *, decision, trace, canal, auteur, structure
-) -> dict:
-    """A diagnostic's field values: ``Diagnostic(**values)`` or ``buffer.add(values)``."""
+def _diagnostic_values(decided: _Decided, situation: dict, *, decision, canal, auteur) -> dict:
+    """A diagnostic's field values but its trace and structure."""
     commune = decided.commune
     return {
         "public_id": uuid7(),
@@ -176,14 +181,12 @@ def _diagnostic_values(
         "date_situation": decided.situation.date,
         "situation": situation,
         "decision": decision,
-        "trace": trace,
         "version_regles": decided.regles.version_regles,
         "activite": situation.get("activite", ""),
         "reseaux": list(decided.regles.reseaux),
         "commune": commune,
         "region_id": commune.region_id if commune else None,
         "auteur": auteur if getattr(auteur, "is_authenticated", False) else None,
-        "structure": structure,
     }
 
 
@@ -201,6 +204,8 @@ def diagnostic_create(
             # the transaction stays atomic and ordered.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        # Stored once: a trace already there is left as it is.
+        Trace.objects.bulk_create([diagnostic.trace], ignore_conflicts=True)
         diagnostic.save(force_insert=True)
     return diagnostic
 
@@ -232,19 +237,21 @@ def diagnostic_create_deferred(
             situation=situation, canal=canal, auteur=auteur, structure=structure, on=on
         )
         return DiagnosticDiffere(
-            diagnostic.public_id, orjson.dumps(diagnostic.decision), orjson.dumps(diagnostic.trace)
+            diagnostic.public_id,
+            orjson.dumps(diagnostic.decision),
+            orjson.dumps(diagnostic.trace.contenu),
         )
     decided = _decide(situation, on=on)
     decision = decided.decision_json()
+    regles = decided.regles
     values = _diagnostic_values(
         decided,
         situation,
         # Already encoded: the buffer writes these bytes as they are (orjson.Fragment).
         decision=orjson.Fragment(decision),
-        trace=orjson.Fragment(decided.regles.trace),
         canal=canal,
         auteur=auteur,
-        structure=structure,
     )
-    buffer.add(values)
-    return DiagnosticDiffere(values["public_id"], decision, decided.regles.trace)
+    values.update(trace_id=regles.trace_empreinte, structure=structure)
+    buffer.add(values, traces={regles.trace_empreinte: orjson.Fragment(regles.trace)})
+    return DiagnosticDiffere(values["public_id"], decision, regles.trace)

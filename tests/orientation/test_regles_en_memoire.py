@@ -13,7 +13,7 @@ from django.db import connection
 from aiguillage import rules
 from aiguillage.orientation import buffer as buffer_module
 from aiguillage.orientation import services
-from aiguillage.orientation.models import Canal, Diagnostic
+from aiguillage.orientation.models import Canal, Diagnostic, Trace
 from tests.factories import StructureFactory, site_serving
 
 API = "/api/v1/orientation/decisions"
@@ -110,26 +110,75 @@ def test_the_api_answer_is_the_renderers_json_of_the_decision(client, settings, 
     assert stored.public_id.version == 7
 
 
-@pytest.mark.django_db
-def test_field_values_with_encoded_json_are_written_as_a_diagnostic_would_be():
-    buffer = buffer_module.DiagnosticBuffer(background=False)
-    decision = {"date": "2026-03-02", "operateurs": [], "resume": "Écrit tel quel."}
-    values = {
+def values(**changes) -> dict:
+    return {
         "public_id": services.uuid7(),
         "canal": Canal.API,
         "date_situation": date(2026, 3, 2),
         "situation": {"age": 24},
-        "decision": orjson.Fragment(orjson.dumps(decision)),
-        "trace": orjson.Fragment(b'[{"regle":"r","resultat":true}]'),
+        "decision": orjson.Fragment(b'{"resume":"\xc3\x89crit tel quel."}'),
+        "trace_id": "t1",
         "version_regles": "v",
-        "commune": None,
+        **changes,
     }
-    buffer.add(values)
+
+
+@pytest.mark.django_db
+def test_field_values_with_encoded_json_are_written_as_a_diagnostic_would_be():
+    buffer = buffer_module.DiagnosticBuffer(background=False)
+    given = values()
+    buffer.add(given, traces={"t1": orjson.Fragment(b'[{"regle":"r","resultat":true}]')})
     assert buffer.flush() == 1
-    stored = Diagnostic.objects.get(public_id=values["public_id"])
-    assert stored.decision == decision
-    assert stored.trace == [{"regle": "r", "resultat": True}]
+    stored = Diagnostic.objects.select_related("trace").get(public_id=given["public_id"])
+    assert stored.decision == {"resume": "Écrit tel quel."}
+    assert stored.trace.contenu == [{"regle": "r", "resultat": True}]
     assert stored.reseaux == [] and stored.cree_le is not None  # default, auto_now_add
+
+
+@pytest.mark.django_db
+def test_a_trace_is_stored_once_for_all_the_diagnostics_that_share_it():
+    buffer = buffer_module.DiagnosticBuffer(background=False)
+    for _ in range(3):
+        buffer.add(values(), traces={"t1": [{"regle": "r"}]})
+    buffer.add(values(trace_id="t2"), traces={"t2": [{"regle": "s"}]})
+    assert len(buffer._traces) == 2  # queued once each
+    assert buffer.flush() == 4
+    buffer.add(values(), traces={"t1": [{"regle": "r"}]})
+    assert not buffer._traces  # known to be stored: not sent again
+    assert buffer.flush() == 1
+    assert Trace.objects.count() == 2
+    assert Diagnostic.objects.filter(trace_id="t1").count() == 4
+
+
+@pytest.mark.django_db
+def test_a_trace_already_stored_by_another_process_is_left_as_it_is():
+    Trace.objects.create(empreinte="t1", contenu=[{"regle": "déjà là"}])
+    buffer = buffer_module.DiagnosticBuffer(background=False)
+    buffer.add(values(), traces={"t1": [{"regle": "déjà là"}]})
+    assert buffer.flush() == 1
+    assert Trace.objects.get().contenu == [{"regle": "déjà là"}]
+
+
+@pytest.mark.django_db
+def test_the_api_shares_the_trace_of_a_repeated_situation(client, settings, diagnostics_buffer):
+    settings.AIGUILLAGE_DIAGNOSTICS_DIFFERES = True
+    for situation in (SITUATION, SITUATION, {**SITUATION, "cadre": True}):
+        assert client.post(API, situation, content_type="application/json").status_code == 200
+    assert diagnostics_buffer.flush() == 3
+    assert Diagnostic.objects.count() == 3
+    assert Trace.objects.count() == 2
+    regles = services.regles_pour(checked(SITUATION))
+    assert Trace.objects.get(pk=regles.trace_empreinte).contenu == orjson.loads(regles.trace)
+    # The page and the API store the same trace under the same identifier.
+    services.diagnostic_create(situation=SITUATION, canal=Canal.PORTAIL)
+    assert Trace.objects.count() == 2
+
+
+def test_a_traces_identifier_does_not_depend_on_the_order_of_its_keys():
+    trace = [{"regle": "r", "resultat": True, "parametres": [{"nom": "n", "valeur": 1}]}]
+    reordered = [{"parametres": [{"valeur": 1, "nom": "n"}], "resultat": True, "regle": "r"}]
+    assert services.trace_empreinte(trace) == services.trace_empreinte(reordered)
+    assert services.trace_empreinte(trace) != services.trace_empreinte([{**trace[0], "regle": "x"}])
 
 
 @pytest.mark.django_db
@@ -137,16 +186,12 @@ def test_encoded_json_is_decoded_when_django_saves_it_itself(monkeypatch):
     monkeypatch.setattr(buffer_module, "insert_plan", lambda: type("P", (), {"simple": False}))
     buffer = buffer_module.DiagnosticBuffer(background=False)
     buffer.add(
-        {
-            "canal": Canal.API,
-            "date_situation": date(2026, 3, 2),
-            "situation": {},
-            "decision": orjson.Fragment(b'{"a":[1,2]}'),
-            "trace": orjson.Fragment(b"[]"),
-            "version_regles": "v",
-        }
+        values(decision=orjson.Fragment(b'{"a":[1,2]}')),
+        traces={"t1": orjson.Fragment(b'[{"regle":"r"}]')},
     )
-    assert Diagnostic.objects.get().decision == {"a": [1, 2]}
+    stored = Diagnostic.objects.select_related("trace").get()
+    assert stored.decision == {"a": [1, 2]}
+    assert stored.trace.contenu == [{"regle": "r"}]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -93,6 +93,19 @@ class InsertPlan:
         self.orjson = {
             i for i, f in enumerate(self.fields) if isinstance(f, JSONField) and f.encoder is None
         }
+        # What row() needs of each field, looked up once (a row is built in every API request).
+        self.db = connections[DEFAULT_DB_ALIAS]  # its operations convert the values
+        self.columns = [
+            (
+                field,
+                field.attname,
+                field.name,
+                field.target_field.attname if field.is_relation else None,
+                getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False),
+                i in self.orjson,
+            )
+            for i, field in enumerate(self.fields)
+        ]
         columns = ", ".join(connection.ops.quote_name(f.column) for f in self.fields)
         # COPY cannot skip a row already there: only for plain inserts.
         self.copy = (
@@ -105,25 +118,24 @@ class InsertPlan:
         """The parameters of the ``INSERT`` for an object given by its field values (by name,
         a model instance for a relation, or by attname, ``commune_id``). As ``Model.save``
         would: missing fields take their default, ``auto_now(_add)`` dates are now."""
-        db = connections[DEFAULT_DB_ALIAS]
         row = []
-        for i, field in enumerate(self.fields):
-            if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        for field, attname, name, target_attname, auto_now, is_json in self.columns:
+            if auto_now:
                 value = timezone.now()
-            elif field.attname in values:
-                value = values[field.attname]
-            elif field.name in values:
-                value = values[field.name]
-                if field.is_relation and value is not None:
-                    value = getattr(value, field.target_field.attname)
+            elif attname in values:
+                value = values[attname]
+            elif name in values:
+                value = values[name]
+                if target_attname and value is not None:
+                    value = getattr(value, target_attname)
             else:
                 value = field.get_default()
             if hasattr(value, "resolve_expression"):
-                raise TypeError(f"{field.name} : une expression ne peut pas attendre l'insertion")
-            if i in self.orjson and value is not None:  # None is SQL NULL, as Django writes it
+                raise TypeError(f"{name} : une expression ne peut pas attendre l'insertion")
+            if is_json and value is not None:  # None is SQL NULL, as Django writes it
                 value = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
             else:
-                value = field.get_db_prep_save(value, db)
+                value = field.get_db_prep_save(value, self.db)
                 if isinstance(value, JSON_WRAPPERS):
                     value = (value.dumps or json.dumps)(value.obj)  # jsonb columns cast the text
             row.append(value)
@@ -144,11 +156,11 @@ def _decode_fragments(values: Mapping[str, Any]) -> dict[str, Any]:
 
 def insert_plan() -> InsertPlan:
     """The diagnostics' ``INSERT`` on this connection."""
-    plan = _plans.get((connection.alias, "diagnostic"))
+    plan = _plans.get((DEFAULT_DB_ALIAS, "diagnostic"))
     if plan is None:
         # Any diagnostic compiles to the same statement; this one holds plain values only.
         sample = Diagnostic(canal="api", date_situation=date.min, situation={}, decision={})
-        plan = _plans[connection.alias, "diagnostic"] = InsertPlan(Diagnostic, sample)
+        plan = _plans[DEFAULT_DB_ALIAS, "diagnostic"] = InsertPlan(Diagnostic, sample)
         if not plan.simple:
             logger.warning("Diagnostics de l'API écrits dans la requête : champ non pris en charge")
     return plan
@@ -156,10 +168,10 @@ def insert_plan() -> InsertPlan:
 
 def trace_plan() -> InsertPlan:
     """The traces' ``INSERT``, which leaves a trace already stored as it is."""
-    plan = _plans.get((connection.alias, "trace"))
+    plan = _plans.get((DEFAULT_DB_ALIAS, "trace"))
     if plan is None:
         sample = Trace(empreinte="", contenu=[])
-        plan = _plans[connection.alias, "trace"] = InsertPlan(Trace, sample, ignore_conflicts=True)
+        plan = _plans[DEFAULT_DB_ALIAS, "trace"] = InsertPlan(Trace, sample, ignore_conflicts=True)
     return plan
 
 

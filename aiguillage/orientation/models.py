@@ -51,15 +51,22 @@ class Diagnostic(models.Model):
     date_situation = models.DateField("date de la situation")
     situation = models.JSONField("situation")
     decision = models.JSONField("décision")
-    trace = models.ForeignKey(Trace, on_delete=models.PROTECT, related_name="+")
+    trace = models.ForeignKey(Trace, on_delete=models.PROTECT, related_name="+", db_index=False)
     version_regles = models.CharField("version des règles", max_length=80)
-    activite = models.CharField("activité", max_length=30, blank=True, db_index=True)
+    # Indexes: only those the statistics use (région and date, date alone) and those a deletion
+    # elsewhere needs (commune, author, structure: SET NULL); each one costs every API insert.
+    activite = models.CharField("activité", max_length=30, blank=True)
     reseaux = models.JSONField("réseaux compétents", default=list)
     commune = models.ForeignKey(
         "territories.Commune", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    region = models.ForeignKey(
-        "territories.Region", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    region = models.ForeignKey(  # indexed first in diagnostic_region_idx
+        "territories.Region",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     auteur = models.ForeignKey(
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

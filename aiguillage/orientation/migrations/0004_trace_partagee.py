@@ -68,6 +68,7 @@ class Migration(migrations.Migration):
             name="trace_partagee",
             field=models.ForeignKey(
                 null=True,
+                db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="orientation.trace",
@@ -82,6 +83,7 @@ class Migration(migrations.Migration):
             model_name="diagnostic",
             name="trace",
             field=models.ForeignKey(
+                db_index=False,
                 on_delete=django.db.models.deletion.PROTECT,
                 related_name="+",
                 to="orientation.trace",

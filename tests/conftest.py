@@ -40,5 +40,5 @@ def diagnostics_buffer(monkeypatch):
     monkeypatch.setattr(buffer, "background", False)
     yield buffer
     buffer._rows.clear()  # what a test left unwritten does not leak into the next one
-    buffer._traces.clear()
-    buffer._traces_written.clear()  # rolled back with the test's transaction
+    buffer._reponses.clear()
+    buffer._reponses_written.clear()  # rolled back with the test's transaction

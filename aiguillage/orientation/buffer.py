@@ -45,7 +45,7 @@ from django.db.models.constants import OnConflict
 from django.db.models.sql import InsertQuery
 from django.utils import timezone
 
-from aiguillage.orientation.models import Diagnostic, Trace
+from aiguillage.orientation.models import Diagnostic, ReponseRegles
 
 try:  # PostgreSQL's JSON parameters, written out as text ahead of the insert
     from psycopg.types.json import Json, Jsonb
@@ -159,19 +159,20 @@ def insert_plan() -> InsertPlan:
     plan = _plans.get((DEFAULT_DB_ALIAS, "diagnostic"))
     if plan is None:
         # Any diagnostic compiles to the same statement; this one holds plain values only.
-        sample = Diagnostic(canal="api", date_situation=date.min, situation={}, decision={})
+        sample = Diagnostic(canal="api", date_situation=date.min, situation={})
         plan = _plans[DEFAULT_DB_ALIAS, "diagnostic"] = InsertPlan(Diagnostic, sample)
         if not plan.simple:
             logger.warning("Diagnostics de l'API écrits dans la requête : champ non pris en charge")
     return plan
 
 
-def trace_plan() -> InsertPlan:
-    """The traces' ``INSERT``, which leaves a trace already stored as it is."""
-    plan = _plans.get((DEFAULT_DB_ALIAS, "trace"))
+def reponse_plan() -> InsertPlan:
+    """The rules' answers' ``INSERT``, which leaves an answer already stored as it is."""
+    plan = _plans.get((DEFAULT_DB_ALIAS, "reponse"))
     if plan is None:
-        sample = Trace(empreinte="", contenu=[])
-        plan = _plans[DEFAULT_DB_ALIAS, "trace"] = InsertPlan(Trace, sample, ignore_conflicts=True)
+        sample = ReponseRegles(empreinte="", decision={}, trace=[])
+        plan = InsertPlan(ReponseRegles, sample, ignore_conflicts=True)
+        _plans[DEFAULT_DB_ALIAS, "reponse"] = plan
     return plan
 
 
@@ -200,10 +201,10 @@ class DiagnosticBuffer:
         """Fresh state for this process (also after a fork: the parent's queue is not ours)."""
         self._pid = os.getpid()
         self._rows: list[Row] = []
-        self._traces: dict[str, Row] = {}  # traces to insert before the rows, by identifier
-        self._traces_written: set[str] = set()  # those this process has inserted already
+        self._reponses: dict[str, Row] = {}  # rules' answers to insert first, by identifier
+        self._reponses_written: set[str] = set()  # those this process has inserted already
         self._plan: InsertPlan | None = None
-        self._lock = threading.Lock()  # guards _rows and _traces
+        self._lock = threading.Lock()  # guards _rows and _reponses
         self._write_lock = threading.Lock()  # one writer at a time, in order
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -217,38 +218,43 @@ class DiagnosticBuffer:
         self,
         diagnostic: Diagnostic | Mapping[str, Any],
         *,
-        traces: Mapping[str, Any] | None = None,
+        reponses: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         """Queue a diagnostic for insertion (or insert it now if the buffer cannot hold it): a
         ``Diagnostic`` not saved yet, or its field values (``Diagnostic(**values)`` would build
-        it), which spares building the instance. ``traces`` gives the content of the traces
-        they refer to (``{empreinte: contenu}``), inserted first unless already stored."""
+        it), which spares building the instance. ``reponses`` gives the rules' answer it refers
+        to (``{empreinte: {"decision": …, "trace": …}}``), inserted first unless already
+        stored."""
         if self._pid != os.getpid():
             self._reset()
-        traces = dict(traces or {})
+        reponses = dict(reponses or {})
         if isinstance(diagnostic, Diagnostic):
-            if Diagnostic.trace.is_cached(diagnostic):
-                traces[diagnostic.trace_id] = diagnostic.trace.contenu
+            if Diagnostic.reponse.is_cached(diagnostic):
+                reponse = diagnostic.reponse
+                reponses[reponse.pk] = {"decision": reponse.decision, "trace": reponse.trace}
             fields = Diagnostic._meta.concrete_fields
             diagnostic = {f.attname: getattr(diagnostic, f.attname) for f in fields}
         plan = insert_plan()
         if not plan.simple:
-            Trace.objects.bulk_create(
-                [Trace(empreinte=k, contenu=v) for k, v in _decode_fragments(traces).items()],
+            ReponseRegles.objects.bulk_create(
+                [
+                    ReponseRegles(empreinte=key, **_decode_fragments(values))
+                    for key, values in reponses.items()
+                ],
                 ignore_conflicts=True,
             )
             Diagnostic(**_decode_fragments(diagnostic)).save(force_insert=True)
             return
         row = plan.row(diagnostic)
-        new_traces = {
-            key: trace_plan().row({"empreinte": key, "contenu": content})
-            for key, content in traces.items()
-            if key not in self._traces_written and key not in self._traces
+        new_reponses = {
+            key: reponse_plan().row({"empreinte": key, **values})
+            for key, values in reponses.items()
+            if key not in self._reponses_written and key not in self._reponses
         }
         with self._lock:
             self._plan = plan
             self._rows.append(row)
-            self._traces.update(new_traces)
+            self._reponses.update(new_reponses)
             pending = len(self._rows)
             if not self._exit_hook:
                 atexit.register(self._flush_at_exit)
@@ -271,38 +277,38 @@ class DiagnosticBuffer:
             while True:
                 with self._lock:
                     rows, self._rows = self._rows, []
-                    traces, self._traces = self._traces, {}
-                if not rows and not traces:
+                    reponses, self._reponses = self._reponses, {}
+                if not rows and not reponses:
                     return written
-                done = self._write(self._plan, rows, traces)
+                done = self._write(self._plan, rows, reponses)
                 written += done
                 if done == 0 and self._rows:
                     return written  # the database is unreachable: retry at the next flush
 
-    def _write(self, plan: InsertPlan, rows: Sequence[Row], traces: dict[str, Row]) -> int:
+    def _write(self, plan: InsertPlan, rows: Sequence[Row], reponses: dict[str, Row]) -> int:
         try:
             with transaction.atomic():
                 if connection.vendor == "postgresql":
                     # As for every diagnostic (services.diagnostic_create): no WAL flush wait.
                     with connection.cursor() as cursor:
                         cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                _insert(trace_plan(), list(traces.values()))
+                _insert(reponse_plan(), list(reponses.values()))
                 _insert(plan, rows)
         except (OperationalError, InterfaceError):
             logger.exception("Base indisponible : %d diagnostics gardés en attente", len(rows))
-            self._requeue(rows, traces)
+            self._requeue(rows, reponses)
             return 0
         except DatabaseError:
             # One bad row (e.g. its author deleted meanwhile) must not cost the others.
             logger.exception("Écriture groupée refusée : diagnostics écrits un par un")
-            # Perhaps a trace believed stored is not (a restored database): insert them again.
-            self._traces_written.clear()
+            # Perhaps an answer believed stored is not (a restored database): send them again.
+            self._reponses_written.clear()
             try:
                 with transaction.atomic():
-                    _insert(trace_plan(), list(traces.values()))  # conflicts are skipped
-                self._written(traces)
+                    _insert(reponse_plan(), list(reponses.values()))  # conflicts are skipped
+                self._written(reponses)
             except DatabaseError:
-                logger.exception("Traces non enregistrées : leurs diagnostics seront refusés")
+                logger.exception("Réponses des règles non enregistrées : diagnostics refusés")
             written = 0
             for row in rows:
                 try:
@@ -312,17 +318,17 @@ class DiagnosticBuffer:
                 except DatabaseError:
                     logger.exception("Diagnostic %s non enregistré", row[plan.identifier])
             return written
-        self._written(traces)
+        self._written(reponses)
         return len(rows)
 
-    def _written(self, traces: dict[str, Row]) -> None:
-        if len(self._traces_written) > MAX_PENDING:
-            self._traces_written.clear()  # bounded; a trace inserted again is merely skipped
-        self._traces_written.update(traces)
+    def _written(self, reponses: dict[str, Row]) -> None:
+        if len(self._reponses_written) > MAX_PENDING:
+            self._reponses_written.clear()  # bounded; an answer sent again is merely skipped
+        self._reponses_written.update(reponses)
 
-    def _requeue(self, rows: Sequence[Row], traces: dict[str, Row]) -> None:
+    def _requeue(self, rows: Sequence[Row], reponses: dict[str, Row]) -> None:
         with self._lock:
-            self._traces = {**traces, **self._traces}
+            self._reponses = {**reponses, **self._reponses}
             self._rows[:0] = rows
             excess = len(self._rows) - self.max_pending
             if excess > 0:

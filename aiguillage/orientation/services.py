@@ -30,7 +30,7 @@ from aiguillage import rules
 from aiguillage.core.identifiants import uuid7
 from aiguillage.directory.selectors import site_search
 from aiguillage.orientation.buffer import buffer
-from aiguillage.orientation.models import Diagnostic, Trace
+from aiguillage.orientation.models import Diagnostic, ReponseRegles, decision_avec_sites
 from aiguillage.territories.models import Commune
 
 __all__ = [
@@ -42,7 +42,7 @@ __all__ = [
     "diagnostic_create",
     "diagnostic_create_deferred",
     "regles_pour",
-    "trace_empreinte",
+    "reponse_empreinte",
 ]
 
 SituationInvalide = rules.SituationInvalide
@@ -58,15 +58,16 @@ class Regles:
 
     decision: bytes  # the decision without its trace; every operator's ``sites`` is empty
     trace: bytes
-    trace_empreinte: str  # the trace's identifier (``Trace.empreinte``)
+    empreinte: str  # the answer's identifier (``ReponseRegles.empreinte``)
     reseaux: tuple[str, ...]  # the competent operators' networks, in the decision's order
     version_regles: str
 
 
-def trace_empreinte(trace: list) -> str:
-    """A trace's identifier: the SHA-256 of its JSON with sorted keys (as PostgreSQL's ``jsonb``
-    gives them back, so that a trace read from the database has the same)."""
-    return hashlib.sha256(orjson.dumps(trace, option=orjson.OPT_SORT_KEYS)).hexdigest()
+def reponse_empreinte(decision: dict, trace: list) -> str:
+    """A rules' answer's identifier: the SHA-256 of the JSON of ``[decision, trace]`` with sorted
+    keys (as PostgreSQL's ``jsonb`` gives them back, so that an answer read from the database
+    has the same)."""
+    return hashlib.sha256(orjson.dumps([decision, trace], option=orjson.OPT_SORT_KEYS)).hexdigest()
 
 
 @lru_cache(maxsize=REGLES_EN_MEMOIRE)
@@ -80,7 +81,7 @@ def regles_pour(situation: rules.Situation) -> Regles:
     return Regles(
         decision=orjson.dumps(decision),
         trace=orjson.dumps(trace),
-        trace_empreinte=trace_empreinte(trace),
+        empreinte=reponse_empreinte(decision, trace),
         reseaux=tuple(o["reseau"] for o in decision["operateurs"]),
         version_regles=decision["version_regles"],
     )
@@ -130,11 +131,7 @@ class _Decided:
 
     def decision(self) -> dict:
         """The decision without its trace, as fresh objects, sites filled in."""
-        decision = orjson.loads(self.regles.decision)
-        for entry in [*decision["operateurs"], *decision["hors_cep"]]:
-            if entry["reseau"] in self.sites:
-                entry["sites"] = self.sites[entry["reseau"]]
-        return decision
+        return decision_avec_sites(orjson.loads(self.regles.decision), self.sites)
 
     def decision_json(self) -> bytes:
         """The same, encoded (without a commune, the kept bytes as they are)."""
@@ -162,25 +159,25 @@ def diagnostic_build(
     """Evaluate and build the diagnostic, not saved yet (situation, decision, trace, rules
     version; no name). Its ``public_id`` is already set."""
     decided = _decide(situation, on=on)
-    values = _diagnostic_values(
-        decided, situation, decision=decided.decision(), canal=canal, auteur=auteur
+    values = _diagnostic_values(decided, situation, canal=canal, auteur=auteur)
+    # The rules' answer is kept once for every diagnostic that has it (see ``ReponseRegles``).
+    regles = decided.regles
+    reponse = ReponseRegles(
+        empreinte=regles.empreinte,
+        decision=orjson.loads(regles.decision),
+        trace=orjson.loads(regles.trace),
     )
-    # The trace is kept once for every diagnostic that has it (see ``Trace``); not saved yet.
-    trace = Trace(
-        empreinte=decided.regles.trace_empreinte, contenu=orjson.loads(decided.regles.trace)
-    )
-    return Diagnostic(**values, trace=trace, structure=structure)
+    return Diagnostic(**values, sites=decided.sites, reponse=reponse, structure=structure)
 
 
-def _diagnostic_values(decided: _Decided, situation: dict, *, decision, canal, auteur) -> dict:
-    """A diagnostic's field values but its trace and structure."""
+def _diagnostic_values(decided: _Decided, situation: dict, *, canal, auteur) -> dict:
+    """A diagnostic's field values but its rules' answer, sites and structure."""
     commune = decided.commune
     return {
         "public_id": uuid7(),
         "canal": canal,
         "date_situation": decided.situation.date,
         "situation": situation,
-        "decision": decision,
         "version_regles": decided.regles.version_regles,
         "activite": situation.get("activite", ""),
         "reseaux": list(decided.regles.reseaux),
@@ -204,8 +201,8 @@ def diagnostic_create(
             # the transaction stays atomic and ordered.
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        # Stored once: a trace already there is left as it is.
-        Trace.objects.bulk_create([diagnostic.trace], ignore_conflicts=True)
+        # Stored once: an answer already there is left as it is.
+        ReponseRegles.objects.bulk_create([diagnostic.reponse], ignore_conflicts=True)
         diagnostic.save(force_insert=True)
     return diagnostic
 
@@ -239,19 +236,14 @@ def diagnostic_create_deferred(
         return DiagnosticDiffere(
             diagnostic.public_id,
             orjson.dumps(diagnostic.decision),
-            orjson.dumps(diagnostic.trace.contenu),
+            orjson.dumps(diagnostic.reponse.trace),
         )
     decided = _decide(situation, on=on)
     decision = decided.decision_json()
     regles = decided.regles
-    values = _diagnostic_values(
-        decided,
-        situation,
-        # Already encoded: the buffer writes these bytes as they are (orjson.Fragment).
-        decision=orjson.Fragment(decision),
-        canal=canal,
-        auteur=auteur,
-    )
-    values.update(trace_id=regles.trace_empreinte, structure=structure)
-    buffer.add(values, traces={regles.trace_empreinte: orjson.Fragment(regles.trace)})
+    values = _diagnostic_values(decided, situation, canal=canal, auteur=auteur)
+    values.update(reponse_id=regles.empreinte, sites=decided.sites, structure=structure)
+    # Already encoded: the buffer writes these bytes as they are (orjson.Fragment).
+    reponse = {"decision": orjson.Fragment(regles.decision), "trace": orjson.Fragment(regles.trace)}
+    buffer.add(values, reponses={regles.empreinte: reponse})
     return DiagnosticDiffere(values["public_id"], decision, regles.trace)

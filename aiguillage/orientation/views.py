@@ -97,7 +97,9 @@ def portail_resultat(request):
 @login_not_required
 def resultat(request, public_id):
     """The decision, in plain French, with the nearest sites (no personal data on this page)."""
-    diagnostic = get_object_or_404(Diagnostic, public_id=public_id)
+    diagnostic = get_object_or_404(
+        Diagnostic.objects.select_related("reponse"), public_id=public_id
+    )
     return render(
         request,
         "orientation/resultat.html",
@@ -117,7 +119,9 @@ def _sites_of(decision: dict) -> set[int]:
 @require_http_methods(["GET", "POST"])
 def contact(request, public_id, site_id: int):
     """Ask one of the proposed sites' structure to call back, with explicit consent."""
-    diagnostic = get_object_or_404(Diagnostic, public_id=public_id)
+    diagnostic = get_object_or_404(
+        Diagnostic.objects.select_related("reponse"), public_id=public_id
+    )
     if site_id not in _sites_of(diagnostic.decision):
         raise Http404("Ce site ne fait pas partie des propositions.")
     site = get_object_or_404(Site.objects.select_related("structure", "commune"), pk=site_id)

@@ -125,7 +125,7 @@ def test_api_stores_an_anonymous_diagnostic(client, sites):
     assert diagnostic.canal == "api"
     assert diagnostic.region_id == "84"
     assert diagnostic.version_regles == rules.version_regles()
-    assert diagnostic.trace and diagnostic.reseaux
+    assert diagnostic.reponse.trace and diagnostic.reseaux
     assert set(diagnostic.situation) == set(SITUATION)  # nothing else, no name
 
 

@@ -13,7 +13,7 @@ from django.db import connection
 from aiguillage import rules
 from aiguillage.orientation import buffer as buffer_module
 from aiguillage.orientation import services
-from aiguillage.orientation.models import Canal, Diagnostic, Trace
+from aiguillage.orientation.models import Canal, Diagnostic, ReponseRegles
 from tests.factories import StructureFactory, site_serving
 
 API = "/api/v1/orientation/decisions"
@@ -116,9 +116,17 @@ def values(**changes) -> dict:
         "canal": Canal.API,
         "date_situation": date(2026, 3, 2),
         "situation": {"age": 24},
-        "decision": orjson.Fragment(b'{"resume":"\xc3\x89crit tel quel."}'),
-        "trace_id": "t1",
+        "reponse_id": "r1",
         "version_regles": "v",
+        **changes,
+    }
+
+
+def reponse(resume: str = "Écrit tel quel.", **changes) -> dict:
+    decision = {"resume": resume, "operateurs": [{"reseau": "apec", "sites": []}], "hors_cep": []}
+    return {
+        "decision": orjson.Fragment(orjson.dumps(decision)),
+        "trace": orjson.Fragment(b'[{"regle":"r","resultat":true}]'),
         **changes,
     }
 
@@ -126,72 +134,84 @@ def values(**changes) -> dict:
 @pytest.mark.django_db
 def test_field_values_with_encoded_json_are_written_as_a_diagnostic_would_be():
     buffer = buffer_module.DiagnosticBuffer(background=False)
-    given = values()
-    buffer.add(given, traces={"t1": orjson.Fragment(b'[{"regle":"r","resultat":true}]')})
+    given = values(sites={"apec": [{"id": 1}]})
+    buffer.add(given, reponses={"r1": reponse()})
     assert buffer.flush() == 1
-    stored = Diagnostic.objects.select_related("trace").get(public_id=given["public_id"])
-    assert stored.decision == {"resume": "Écrit tel quel."}
-    assert stored.trace.contenu == [{"regle": "r", "resultat": True}]
+    stored = Diagnostic.objects.select_related("reponse").get(public_id=given["public_id"])
+    assert stored.decision == {
+        "resume": "Écrit tel quel.",
+        "operateurs": [{"reseau": "apec", "sites": [{"id": 1}]}],
+        "hors_cep": [],
+    }
+    assert stored.reponse.trace == [{"regle": "r", "resultat": True}]
     assert stored.reseaux == [] and stored.cree_le is not None  # default, auto_now_add
 
 
 @pytest.mark.django_db
-def test_a_trace_is_stored_once_for_all_the_diagnostics_that_share_it():
+def test_an_answer_is_stored_once_for_all_the_diagnostics_that_share_it():
     buffer = buffer_module.DiagnosticBuffer(background=False)
     for _ in range(3):
-        buffer.add(values(), traces={"t1": [{"regle": "r"}]})
-    buffer.add(values(trace_id="t2"), traces={"t2": [{"regle": "s"}]})
-    assert len(buffer._traces) == 2  # queued once each
+        buffer.add(values(), reponses={"r1": reponse()})
+    buffer.add(values(reponse_id="r2"), reponses={"r2": reponse("Autre.")})
+    assert len(buffer._reponses) == 2  # queued once each
     assert buffer.flush() == 4
-    buffer.add(values(), traces={"t1": [{"regle": "r"}]})
-    assert not buffer._traces  # known to be stored: not sent again
+    buffer.add(values(), reponses={"r1": reponse()})
+    assert not buffer._reponses  # known to be stored: not sent again
     assert buffer.flush() == 1
-    assert Trace.objects.count() == 2
-    assert Diagnostic.objects.filter(trace_id="t1").count() == 4
+    assert ReponseRegles.objects.count() == 2
+    assert Diagnostic.objects.filter(reponse_id="r1").count() == 4
 
 
 @pytest.mark.django_db
-def test_a_trace_already_stored_by_another_process_is_left_as_it_is():
-    Trace.objects.create(empreinte="t1", contenu=[{"regle": "déjà là"}])
+def test_an_answer_already_stored_by_another_process_is_left_as_it_is():
+    ReponseRegles.objects.create(empreinte="r1", decision={"resume": "déjà là"}, trace=[])
     buffer = buffer_module.DiagnosticBuffer(background=False)
-    buffer.add(values(), traces={"t1": [{"regle": "déjà là"}]})
+    buffer.add(values(), reponses={"r1": reponse()})
     assert buffer.flush() == 1
-    assert Trace.objects.get().contenu == [{"regle": "déjà là"}]
+    assert ReponseRegles.objects.get().decision == {"resume": "déjà là"}
 
 
 @pytest.mark.django_db
-def test_the_api_shares_the_trace_of_a_repeated_situation(client, settings, diagnostics_buffer):
+def test_the_api_shares_the_answer_of_a_repeated_situation(client, settings, diagnostics_buffer):
     settings.AIGUILLAGE_DIAGNOSTICS_DIFFERES = True
-    for situation in (SITUATION, SITUATION, {**SITUATION, "cadre": True}):
+    site_serving(commune="73065", structure=StructureFactory(reseau="cep_actifs_occupes"))
+    with_commune = {**SITUATION, "commune": "73065"}
+    situations = (SITUATION, SITUATION, with_commune, with_commune, {**SITUATION, "cadre": True})
+    for situation in situations:
         assert client.post(API, situation, content_type="application/json").status_code == 200
-    assert diagnostics_buffer.flush() == 3
-    assert Diagnostic.objects.count() == 3
-    assert Trace.objects.count() == 2
+    assert diagnostics_buffer.flush() == 5
+    assert Diagnostic.objects.count() == 5
+    assert ReponseRegles.objects.count() == 3  # one a situation (the commune is one of its facts)
     regles = services.regles_pour(checked(SITUATION))
-    assert Trace.objects.get(pk=regles.trace_empreinte).contenu == orjson.loads(regles.trace)
-    # The page and the API store the same trace under the same identifier.
+    stored = ReponseRegles.objects.get(pk=regles.empreinte)
+    assert stored.decision == orjson.loads(regles.decision)
+    assert stored.trace == orjson.loads(regles.trace)
+    for diagnostic in Diagnostic.objects.filter(commune="73065"):  # its own sites kept with it
+        assert diagnostic.sites["cep_actifs_occupes"][0]["commune"] == "Chambéry"
+        assert diagnostic.decision_complete == services.decision_for(with_commune)
+    # The page and the API store the same answer under the same identifier.
     services.diagnostic_create(situation=SITUATION, canal=Canal.PORTAIL)
-    assert Trace.objects.count() == 2
+    assert ReponseRegles.objects.count() == 3
 
 
-def test_a_traces_identifier_does_not_depend_on_the_order_of_its_keys():
+def test_an_answers_identifier_does_not_depend_on_the_order_of_its_keys():
+    decision = {"resume": "r", "operateurs": [{"reseau": "apec", "sites": []}]}
     trace = [{"regle": "r", "resultat": True, "parametres": [{"nom": "n", "valeur": 1}]}]
     reordered = [{"parametres": [{"valeur": 1, "nom": "n"}], "resultat": True, "regle": "r"}]
-    assert services.trace_empreinte(trace) == services.trace_empreinte(reordered)
-    assert services.trace_empreinte(trace) != services.trace_empreinte([{**trace[0], "regle": "x"}])
+    same = services.reponse_empreinte(decision, trace)
+    assert same == services.reponse_empreinte(dict(reversed(decision.items())), reordered)
+    assert same != services.reponse_empreinte(decision, [{**trace[0], "regle": "x"}])
+    assert same != services.reponse_empreinte({**decision, "resume": "s"}, trace)
 
 
 @pytest.mark.django_db
 def test_encoded_json_is_decoded_when_django_saves_it_itself(monkeypatch):
     monkeypatch.setattr(buffer_module, "insert_plan", lambda: type("P", (), {"simple": False}))
     buffer = buffer_module.DiagnosticBuffer(background=False)
-    buffer.add(
-        values(decision=orjson.Fragment(b'{"a":[1,2]}')),
-        traces={"t1": orjson.Fragment(b'[{"regle":"r"}]')},
-    )
-    stored = Diagnostic.objects.select_related("trace").get()
-    assert stored.decision == {"a": [1, 2]}
-    assert stored.trace.contenu == [{"regle": "r"}]
+    buffer.add(values(), reponses={"r1": reponse(trace=orjson.Fragment(b'[{"regle":"s"}]'))})
+    stored = Diagnostic.objects.select_related("reponse").get()
+    assert stored.decision["resume"] == "Écrit tel quel."
+    assert stored.reponse.trace == [{"regle": "s"}]
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("orientation", "0004_trace_partagee"),
+        ("orientation", "0004_reponses_regles"),
         ("territories", "0001_initial"),
     ]
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ImproperlyConfigured
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from aiguillage.core.management.actions import CommandeAActions
 from aiguillage.core.retention import journal_purger
 
 
@@ -24,22 +25,13 @@ def _date(value: str) -> date:
         ) from exc
 
 
-class Command(BaseCommand):
+class Command(CommandeAActions):
     help = "Journal d'audit : durée de conservation (purger)."
 
-    #: name → help. Each name needs ``_arguments_<name>(parser)`` and ``_<name>(**options)``.
-    SUBCOMMANDS = {
+    ACTIONS = {
         "purger": "Supprime les événements du journal d'audit plus anciens que la durée de "
         "conservation (AIGUILLAGE_JOURNAL_CONSERVATION_MOIS) et inscrit la purge au journal.",
     }
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        for name, help_text in self.SUBCOMMANDS.items():
-            getattr(self, f"_arguments_{name}")(sub.add_parser(name, help=help_text))
-
-    def handle(self, *args, action, **options):
-        getattr(self, "_" + action)(**options)
 
     # purger -----------------------------------------------------------------------------
 

@@ -1,7 +1,7 @@
 """``aiguillage annuaire importer|exporter|relancer``: data·inclusion formats and freshness.
 
-Sub-commands are listed in ``Command.SUBCOMMANDS``; each has ``_arguments_<name>`` (its options)
-and ``_<name>`` (what it does). Adding one (e.g. ``relancer``) means one entry and two methods.
+Actions are listed in ``Command.ACTIONS`` (``core.management.actions.CommandeAActions``); each
+has ``_arguments_<name>`` (its options) and ``_<name>`` (what it does).
 """
 
 from __future__ import annotations
@@ -9,8 +9,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from aiguillage.core.management.actions import CommandeAActions
 from aiguillage.directory.interop import (
     ExportErrors,
     csv_export,
@@ -24,22 +25,16 @@ from aiguillage.territories.services import ImportErrors
 FORMATS = ("data-inclusion", "csv")
 
 
-class Command(BaseCommand):
+class Command(CommandeAActions):
     help = "Annuaire : import et export au format data·inclusion (JSON) ou CSV."
 
-    #: name → help. Each name needs ``_arguments_<name>(parser)`` and ``_<name>(**options)``.
-    SUBCOMMANDS = {
+    ACTIONS = {
         "importer": "Importe un fichier data·inclusion (JSON) ou un dossier CSV "
         "(structures.csv, services.csv).",
         "exporter": "Exporte l'annuaire au format data·inclusion (JSON) ou CSV.",
         "relancer": "Écrit aux responsables des structures dont des sites ne sont plus à jour "
         "(à lancer chaque jour par cron ou un timer systemd).",
     }
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        for name, help_text in self.SUBCOMMANDS.items():
-            getattr(self, f"_arguments_{name}")(sub.add_parser(name, help=help_text))
 
     def handle(self, *args, action, **options):
         try:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
+from aiguillage.core.management.actions import CommandeAActions
 from aiguillage.referrals.reminders import relances_envoyer
 from aiguillage.referrals.retention import purger
 
@@ -24,24 +25,15 @@ def _date(value: str) -> date:
         ) from exc
 
 
-class Command(BaseCommand):
+class Command(CommandeAActions):
     help = "Adressages : échelle de rappels (relancer) et durée de conservation (purger)."
 
-    #: name → help. Each name needs ``_arguments_<name>(parser)`` and ``_<name>(**options)``.
-    SUBCOMMANDS = {
+    ACTIONS = {
         "relancer": "Rappels aux structures destinataires, escalade aux responsables, expiration "
         "des adressages sans réponse (à lancer chaque jour ouvré par cron ou un timer systemd).",
         "purger": "Anonymise les adressages clôturés depuis plus de la durée de conservation, les "
         "personnes sans suivi en cours, et supprime les anciennes notifications.",
     }
-
-    def add_arguments(self, parser):
-        sub = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-        for name, help_text in self.SUBCOMMANDS.items():
-            getattr(self, f"_arguments_{name}")(sub.add_parser(name, help=help_text))
-
-    def handle(self, *args, action, **options):
-        getattr(self, "_" + action)(**options)
 
     @staticmethod
     def _common(parser):

@@ -11,7 +11,9 @@ The rules are a pure function of the checked situation (its date included) and o
 shipped with the code, so their answer is kept per process for the last ``REGLES_EN_MEMOIRE``
 situations (``regles_pour``), encoded in JSON: a repeated situation costs a dictionary lookup
 instead of an evaluation, and every caller still gets fresh objects (``orjson.loads``). The
-sites are never kept: they come from the directory at each call. ADR 0003 explains the choice.
+sites are never kept: they come from the directory at each call. The rules' answer is also
+stored once in the database and shared by the diagnostics that had it (``ReponseRegles``), each
+diagnostic keeping its own sites. ADR 0003 explains both choices.
 """
 
 from __future__ import annotations

@@ -8,14 +8,18 @@ more faithful: it needs about 0.09 ms of CPU per request, the Python client abou
 same two cores as the server, and a client's cost, the same for both endpoints, brings their
 ratio closer to 1. ``BENCH_CLIENT=python`` forces the Python client.
 
-The two endpoints alternate for ``--rounds`` rounds and the median ratio is kept. After the
-server's graceful stop, the benchmark checks that every answered API request left its diagnostic
-in the database (the API writes them in the background, see ADR 0002).
+The server runs with the product's gunicorn configuration (``aiguillage/gunicorn_conf.py``). The
+API is measured under two loads: situations asked again and again (a worker evaluates each once
+and answers the next ones from what it keeps, ADR 0003) and situations that are all different
+(every request evaluates the rules). The endpoints alternate for ``--rounds`` rounds and the
+median ratio is kept. After the server's graceful stop, the benchmark checks that every answered
+API request left its diagnostic in the database (written in the background, see ADR 0002).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import http.client
 import json
 import os
@@ -48,12 +52,17 @@ ACTIVITES = [
 CONTRATS = ["cdi", "cdd", "cdd_saisonnier", "interim", "apprentissage", "professionnalisation"]
 
 
-def situations(n: int, seed: int, communes: list[str]) -> list[dict]:
+def situations(n: int, seed: int, communes: list[str], *, dated: bool = False) -> list[dict]:
+    """``n`` generated situations; ``dated``: each at a date of 2020–2026 drawn at random, so that
+    they differ from one another (with their other facts) and from those the server keeps."""
     rng = random.Random(seed)
     out = []
     for _ in range(n):
         activite = rng.choice(ACTIVITES)
         s: dict = {"age": rng.randint(15 if activite == "eleve" else 16, 66), "activite": activite}
+        if dated:
+            day = datetime.date(2020, 1, 1) + datetime.timedelta(days=rng.randrange(2557))
+            s["date"] = day.isoformat()
         if activite == "salarie":
             s["contrat"] = rng.choice(CONTRATS)
         for flag in ("cadre", "rqth", "inscrit_france_travail"):
@@ -212,7 +221,7 @@ def load_wrk(wrk: str, port: int, path: str, bodies: list[bytes], clients: int, 
             "--connections",
             str(clients),
             "--duration",
-            f"{seconds}s",
+            f"{seconds:g}s",
             "--timeout",
             "10s",
             "--script",
@@ -292,9 +301,15 @@ def main() -> None:
     )
     wrk = wrk_available()
     api_path = "/api/v1/orientation/decisions"
-    bodies = [json.dumps(s).encode() for s in situations(500, 3, [])]
+    # Two loads for the API: 500 situations asked again and again (each evaluated once by each
+    # worker, then answered from what it keeps), and 20,000 situations at dates drawn at random,
+    # which the workers' 2,048 kept answers never hold (every request evaluates the rules).
+    loads = {
+        "repetees": [json.dumps(s).encode() for s in situations(500, 3, [])],
+        "nouvelles": [json.dumps(s).encode() for s in situations(20_000, 4, [], dated=True)],
+    }
     answered = 0
-    runs: list[tuple] = []
+    runs: dict[str, list[tuple]] = {name: [] for name in loads}
     try:
         wait_until_ready(port)
         if wrk:
@@ -313,24 +328,26 @@ def main() -> None:
                 )
 
             warmup, timed = (50 // args.clients + 1,), (args.requests,)
-        answered += run(api_path, bodies, *warmup)[2]
+        answered += run(api_path, loads["repetees"], *warmup)[2]
         run("/sante/", [], *warmup)
-        # Alternate the two endpoints and keep the median ratio: another process's burst on the
+        # Alternate the endpoints and keep the median ratio: another process's burst on the
         # machine then hits one round, not one endpoint.
         for _ in range(args.rounds):
             pids = server_pids(server.pid)
             start = cpu_seconds(pids)
             trivial, trivial_p95, n_trivial = run("/sante/", [], *timed)
-            middle = cpu_seconds(pids)
-            api, api_p95, n_api = run(api_path, bodies, *timed)
-            answered += n_api
-            # The workers write the round's last diagnostics (at most INTERVAL's worth, about 2 %
-            # of the API's work) now rather than during the next round of the trivial endpoint;
-            # the CPU count includes them.
-            time.sleep(2 * INTERVAL)
-            end = cpu_seconds(pids)
-            cpu = ((middle - start) / n_trivial * 1000, (end - middle) / n_api * 1000)
-            runs.append((api / trivial, trivial, api, trivial_p95, api_p95, n_trivial, n_api, cpu))
+            cpu_trivial = (cpu_seconds(pids) - start) / n_trivial * 1000
+            for name, bodies in loads.items():
+                start = cpu_seconds(pids)
+                api, api_p95, n_api = run(api_path, bodies, *timed)
+                answered += n_api
+                # The workers write the round's last diagnostics (at most INTERVAL's worth) now
+                # rather than during the next measure; the CPU count includes them.
+                time.sleep(2 * INTERVAL)
+                cpu = (cpu_trivial, (cpu_seconds(pids) - start) / n_api * 1000)
+                runs[name].append(
+                    (api / trivial, trivial, api, trivial_p95, api_p95, n_trivial, n_api, cpu)
+                )
     finally:
         server.terminate()
         try:
@@ -343,29 +360,40 @@ def main() -> None:
     written = Diagnostic.objects.filter(canal=Canal.API).count()
     if written < answered:
         raise SystemExit(f"{answered - written} diagnostics de l'API perdus sur {answered}")
-    runs.sort()
-    ratio, trivial, api, trivial_p95, api_p95, n_trivial, n_api, _ = runs[len(runs) // 2]
-    cpu_trivial = statistics.median(r[7][0] for r in runs)
-    cpu_api = statistics.median(r[7][1] for r in runs)
+    labels = {
+        "repetees": "500 situations redemandées",
+        "nouvelles": "20 000 situations toutes différentes",
+    }
+    for index, (name, rounds) in enumerate(runs.items()):
+        rounds.sort()
+        ratio, trivial, api, trivial_p95, api_p95, n_trivial, n_api, _ = rounds[len(rounds) // 2]
+        cpu_trivial = statistics.median(r[7][0] for r in rounds)
+        cpu_api = statistics.median(r[7][1] for r in rounds)
+        if index == 0:
+            print(
+                f"| Point d'API trivial `GET /sante/` (gunicorn, 2 workers, {client}) "
+                f"| {database} | {fr(n_trivial)} requêtes | — | {trivial_p95:.1f} "
+                f"| {trivial:.0f} req/s |"
+            )
+        print(
+            f"| `POST /api/v1/orientation/decisions` (idem, diagnostic enregistré), "
+            f"{labels[name]} | {database} | {fr(n_api)} requêtes | — | {api_p95:.1f} "
+            f"| {api:.0f} req/s = {ratio:.0%} du point trivial |"
+        )
+        cpu = (
+            f"CPU du serveur par requête (gunicorn et base) : {cpu_trivial:.2f} ms pour /sante/, "
+            f"{cpu_api:.2f} ms pour l'API, rapport {cpu_trivial / cpu_api:.0%}"
+            if cpu_api
+            else "CPU non mesuré (pas de /proc)"
+        )
+        print(
+            f"<!-- {database}, {client}, {labels[name]} : rapports des {len(rounds)} manches "
+            + ", ".join(f"{r[0]:.0%}" for r in rounds)
+            + f" ; {cpu} -->"
+        )
     print(
-        f"| Point d'API trivial `GET /sante/` (gunicorn, 2 workers, {client}) "
-        f"| {database} | {fr(n_trivial)} requêtes | — | {trivial_p95:.1f} | {trivial:.0f} req/s |"
-    )
-    print(
-        f"| `POST /api/v1/orientation/decisions` (idem, diagnostic enregistré) | {database} "
-        f"| {fr(n_api)} requêtes | — | {api_p95:.1f} | {api:.0f} req/s = {ratio:.0%} "
-        "du point trivial |"
-    )
-    cpu = (
-        f"CPU du serveur par requête (gunicorn et base) : {cpu_trivial:.2f} ms pour /sante/, "
-        f"{cpu_api:.2f} ms pour l'API, rapport {cpu_trivial / cpu_api:.0%}"
-        if cpu_api
-        else "CPU non mesuré (pas de /proc)"
-    )
-    print(
-        f"<!-- {database}, {client} : rapports des {len(runs)} manches "
-        + ", ".join(f"{r[0]:.0%}" for r in runs)
-        + f" ; {cpu} ; {fr(written)} diagnostics de l'API écrits pour {fr(answered)} réponses -->"
+        f"<!-- {database} : {fr(written)} diagnostics de l'API écrits pour {fr(answered)} "
+        "réponses -->"
     )
 
 

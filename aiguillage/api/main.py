@@ -2,9 +2,9 @@
 
 import orjson
 from django.contrib.auth.decorators import login_not_required
-from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
+from aiguillage.api.erreurs import NinjaAPIEnFrancais, api_view
 from aiguillage.directory.api import router as directory_router
 from aiguillage.observatory.api import router as observatory_router
 from aiguillage.orientation.api import router as orientation_router
@@ -29,7 +29,8 @@ class ORJSONRenderer(JSONRenderer):
         return orjson.dumps(data, default=self._default, option=self.OPTIONS)
 
 
-api = NinjaAPI(
+# Errors in French, each naming the wrong field, ninja's status codes kept (``erreurs.py``).
+api = NinjaAPIEnFrancais(
     title="Aiguillage API",
     version="1",
     description=(
@@ -50,8 +51,8 @@ api.add_router("/observatoire", observatory_router)
 
 def urlpatterns():
     """The API's URL patterns; ninja checks authentication per endpoint, so the site-wide
-    login-required middleware steps aside for them."""
+    login-required middleware steps aside for them. A 405 is answered in JSON and French."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
-        pattern.callback = login_not_required(pattern.callback)
+        pattern.callback = login_not_required(api_view(api, pattern.callback))
     return patterns, app_name, namespace

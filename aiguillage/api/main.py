@@ -2,6 +2,7 @@
 
 import orjson
 from django.contrib.auth.decorators import login_not_required
+from django.urls import re_path
 from ninja.renderers import JSONRenderer
 
 from aiguillage.api.erreurs import NinjaAPIEnFrancais, api_view
@@ -51,8 +52,17 @@ api.add_router("/observatoire", observatory_router)
 
 def urlpatterns():
     """The API's URL patterns; ninja checks authentication per endpoint, so the site-wide
-    login-required middleware steps aside for them. A 405 is answered in JSON and French."""
+    login-required middleware steps aside for them. A 405 and an unknown address are answered in
+    JSON and French."""
     patterns, app_name, namespace = api.urls
     for pattern in patterns:
         pattern.callback = login_not_required(api_view(api, pattern.callback))
+    # Last: any other address under the API is a JSON 404, not Django's HTML page.
+    patterns.append(re_path(r"", login_not_required(adresse_inconnue), name="introuvable"))
     return patterns, app_name, namespace
+
+
+def adresse_inconnue(request, *args, **kwargs):
+    return api.create_response(
+        request, {"detail": f"Adresse inconnue de l'API : {request.path}."}, status=404
+    )

@@ -259,3 +259,13 @@ def test_ninja_english_messages_are_translated_and_ours_are_kept():
     assert message_http(HttpError(409, "Ce consentement a déjà été retiré.")) == (
         "Ce consentement a déjà été retiré."
     )
+
+
+@pytest.mark.django_db
+def test_an_unknown_address_under_the_api_is_a_french_json_404(client):
+    response = client.get("/api/v1/nulle-part/")
+    assert response.status_code == 404
+    assert response["Content-Type"].startswith("application/json")
+    assert response.json() == {"detail": "Adresse inconnue de l'API : /api/v1/nulle-part/."}
+    # The API's own addresses still answer.
+    assert client.get("/api/v1/orientation/situation/schema").status_code == 200

@@ -10,6 +10,10 @@ Rules (see docs/adressages.md):
   it sees only the data items the consent lists (``donnees_partagees``);
 - a co-accompaniment is visible to the members of its member structures; the level ``parcours``
   shows the timeline without contact details;
+- a person's record (``personne_get_for_member``) is visible to the structures involved with the
+  person; what each one sees of it (``personne_donnees_partagees``) is also what it may correct
+  (``personne_champs_modifiables``): a structure never reads nor overwrites a field the consent
+  does not share with it;
 - every display of a person's data is written to the audit log (``audit_view``).
 
 Coordinators and analysts read aggregates only (``stats.region_statistiques``).
@@ -37,11 +41,15 @@ from aiguillage.referrals.models import (
 from aiguillage.referrals.workflow import Side
 
 __all__ = [
+    "CHAMPS_PAR_DONNEE",
     "accompagnement_get_for_member",
     "accompagnements_for_member",
     "adressage_get_for_member",
     "adressages_for_member",
+    "champs_du_partage",
     "donnees_visibles",
+    "personne_champs_modifiables",
+    "personne_donnees_partagees",
     "personne_get_for_member",
     "piece_jointe_get_for_member",
     "sides_for",
@@ -228,3 +236,62 @@ def personne_get_for_member(*, user, public_id, request=None) -> Personne:
         actor=user, obj=personne, request=request, object_repr=f"Personne {personne.public_id}"
     )
     return personne
+
+
+#: The ``Personne`` fields behind each shared item (situation and note are not on the record).
+CHAMPS_PAR_DONNEE: dict[str, tuple[str, ...]] = {
+    DonneePartagee.IDENTITE: ("prenom", "nom"),
+    DonneePartagee.DATE_NAISSANCE: ("date_naissance",),
+    DonneePartagee.COMMUNE: ("commune",),
+    DonneePartagee.COORDONNEES: (
+        "courriel",
+        "telephone",
+        "preference_contact",
+        "contact_uniquement_ainsi",
+    ),
+}
+
+
+def personne_donnees_partagees(*, personne: Personne, user) -> set[str] | None:
+    """What the user's structures may see of a person they reach through
+    ``personne_get_for_member``: ``None`` for everything (they recorded the person or sent one of
+    their referrals), else the items shared by the consents of the referrals whose data they see
+    and of the co-accompaniments where they have full access under an active consent."""
+    ids = member_structure_ids(user)
+    if personne.structure_creatrice_id in ids:
+        return None
+    adressages = list(
+        personne.adressages.select_related("consentement", "personne").prefetch_related(
+            "consentement__structures"
+        )
+    )
+    if any(a.emettrice_id in ids for a in adressages if a.emettrice_id):
+        return None
+    partage: set[str] = set()
+    for adressage in adressages:
+        if donnees_visibles(adressage=adressage, user=user) is not None:
+            partage |= set(adressage.consentement.donnees_partagees)
+    today = timezone.localdate()
+    for accompagnement in personne.accompagnements.filter(
+        membres__structure_id__in=ids,
+        membres__niveau_acces=NiveauAcces.COMPLET,
+        consentement__retire_le__isnull=True,
+    ).select_related("consentement"):
+        if accompagnement.consentement.actif(today):
+            partage |= set(accompagnement.consentement.donnees_partagees)
+    return partage
+
+
+def champs_du_partage(partage: set[str] | None) -> tuple[str, ...]:
+    """The ``Personne`` fields behind what is shared (``None``: everything)."""
+    return tuple(
+        champ
+        for donnee, champs in CHAMPS_PAR_DONNEE.items()
+        if partage is None or donnee in partage
+        for champ in champs
+    )
+
+
+def personne_champs_modifiables(*, personne: Personne, user) -> tuple[str, ...]:
+    """The ``Personne`` fields the user may correct: exactly those their structures may see."""
+    return champs_du_partage(personne_donnees_partagees(personne=personne, user=user))

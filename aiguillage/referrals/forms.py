@@ -13,7 +13,10 @@ Concept map:
 - ``TRANSITION_FORMS``: one small form per move of the state machine that needs a coded reason
   (refusal, outcome, cancellation); other moves need no field.
 - ``RedirigerForm``, ``MessageForm``, ``RetraitForm``: the other actions of a referral's page.
-- ``AccompagnementForm``, ``MembreForm``, ``EvenementForm``: co-accompaniment.
+- ``AccompagnementForm``, ``MembreForm``, ``EvenementForm``, ``ClotureAccompagnementForm``:
+  co-accompaniment.
+- ``PersonneForm``: correcting a person's details, limited to the fields the user's structures
+  may see (``access.personne_champs_modifiables``).
 """
 
 from __future__ import annotations
@@ -24,12 +27,14 @@ from dataclasses import dataclass
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from aiguillage.core.forms import StyledFormMixin
 from aiguillage.directory.models import Desserte, Reseau, Site, Structure
 from aiguillage.directory.selectors import territory_filter
 from aiguillage.referrals.models import (
     DONNEES_MINIMALES,
+    MOTIFS_CLOTURE_CONSEILLER,
     DonneePartagee,
     ModeConsentement,
     MotifAnnulation,
@@ -549,3 +554,127 @@ class EvenementForm(StyledFormMixin, forms.Form):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("prefix", "evenement")
         super().__init__(*args, **kwargs)
+
+
+class ClotureAccompagnementForm(StyledFormMixin, forms.Form):
+    motif = forms.ChoiceField(
+        label="Motif de la clôture",
+        choices=[("", "Choisissez un motif"), *MOTIFS_CLOTURE_CONSEILLER],
+        error_messages={
+            "required": "Choisissez le motif de la clôture.",
+            "invalid_choice": "Choisissez un motif de clôture parmi ceux proposés.",
+        },
+    )
+    note = forms.CharField(
+        label="Note (facultatif)",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"max_length": "La note ne doit pas dépasser %(limit_value)d caractères."},
+        help_text="Inscrite au parcours partagé, visible par toutes les structures membres ; "
+        "obligatoire pour « autre motif ». N'indiquez pas d'information de santé.",
+    )
+    confirmation = forms.BooleanField(
+        label="Je confirme la clôture : le parcours ne pourra plus être complété.",
+        error_messages={"required": "Cochez la case pour confirmer la clôture."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("prefix", "cloture")
+        super().__init__(*args, **kwargs)
+
+
+# --- Correcting a person's details ------------------------------------------------------------
+
+
+class PersonneForm(StyledFormMixin, forms.Form):
+    """The person's details; built with only the fields the user may see and correct."""
+
+    prenom = forms.CharField(
+        label="Prénom",
+        max_length=100,
+        error_messages={
+            "required": "Le prénom est obligatoire.",
+            "max_length": "Le prénom ne doit pas dépasser %(limit_value)d caractères.",
+        },
+    )
+    nom = forms.CharField(
+        label="Nom",
+        max_length=100,
+        required=False,
+        error_messages={"max_length": "Le nom ne doit pas dépasser %(limit_value)d caractères."},
+    )
+    date_naissance = forms.DateField(
+        label="Date de naissance",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        error_messages={
+            "invalid": "La date de naissance n'est pas une date valable (jj/mm/aaaa).",
+        },
+    )
+    commune = CommuneField(
+        label="Commune de résidence",
+        max_length=100,
+        required=False,
+        help_text="Nom, code postal ou code INSEE, par exemple « Chambéry » ou « 73065 ».",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "list": "communes-suggestions"}),
+    )
+    courriel = forms.EmailField(
+        label="Adresse électronique",
+        required=False,
+        max_length=254,
+        error_messages={"invalid": "L'adresse électronique n'est pas valable."},
+    )
+    telephone = forms.CharField(
+        label="Téléphone",
+        max_length=30,
+        required=False,
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
+        error_messages={
+            "max_length": "Le téléphone ne doit pas dépasser %(limit_value)d caractères.",
+        },
+    )
+    preference_contact = forms.ChoiceField(
+        label="Préférence de contact",
+        choices=PreferenceContact.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choisissez la préférence de contact.",
+            "invalid_choice": "Choisissez une préférence de contact parmi celles proposées.",
+        },
+    )
+    contact_uniquement_ainsi = forms.BooleanField(
+        label="Ne contacter la personne que de cette façon", required=False
+    )
+    # The record's ``modifiee_le`` when the form was shown (a change made since is refused).
+    version = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, champs: tuple[str, ...], **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in list(self.fields):
+            if name != "version" and name not in champs:
+                del self.fields[name]
+
+    @classmethod
+    def initial_pour(cls, personne) -> dict:
+        return {
+            "prenom": personne.prenom,
+            "nom": personne.nom,
+            "date_naissance": personne.date_naissance,
+            "commune": commune_label(personne.commune) if personne.commune else "",
+            "courriel": personne.courriel,
+            "telephone": personne.telephone,
+            "preference_contact": personne.preference_contact,
+            "contact_uniquement_ainsi": personne.contact_uniquement_ainsi,
+            "version": personne.modifiee_le.isoformat(),
+        }
+
+    def donnees(self) -> dict:
+        """The submitted values of the fields on the form (what the service may write)."""
+        return {name: self.cleaned_data.get(name) for name in self.fields if name != "version"}
+
+    def version_lue(self):
+        try:
+            return parse_datetime(self.cleaned_data.get("version") or "")
+        except ValueError:
+            return None

@@ -21,7 +21,8 @@ Concept map:
   referral instead of creating a second one.
 - ``Accompagnement`` (co-accompaniment): several structures follow one person together, each a
   ``MembreAccompagnement`` with a role and an access level, on a shared timeline
-  (``EvenementAccompagnement``).
+  (``EvenementAccompagnement``). A referent or co-referent closes it with a coded reason
+  (``clos_le``, ``motif_cloture``); it is read-only afterwards.
 
 Who may read what is decided in ``referrals.access`` only.
 """
@@ -522,6 +523,33 @@ class NiveauAcces(models.TextChoices):
     PARCOURS = "parcours", "Parcours seulement (sans coordonnées)"
 
 
+#: The roles that lead a co-accompaniment: a member structure with one of them may close it.
+ROLES_PILOTES = frozenset({RoleAccompagnement.REFERENT, RoleAccompagnement.CO_REFERENT})
+
+
+class MotifClotureAccompagnement(models.TextChoices):
+    """Why a co-accompaniment ended (coded: the statistics count them, the note explains)."""
+
+    PROJET_ABOUTI = "projet_abouti", "Projet professionnel abouti"
+    EMPLOI = "emploi", "Accès à l'emploi ou emploi maintenu"
+    FORMATION = "formation", "Entrée en formation"
+    RELAIS = "relais", "Relais pris par une autre structure"
+    DEMANDE_PERSONNE = "demande_personne", "Fin à la demande de la personne"
+    INJOIGNABLE = "injoignable", "Personne injoignable"
+    DEPART_TERRITOIRE = "depart_territoire", "Départ du territoire"
+    AUTRE = "autre", "Autre motif, précisé dans la note"
+    # Set by the platform only, never offered on the page (``rights.personne_effacer``).
+    EFFACEMENT = "effacement", "Données de la personne effacées à sa demande"
+
+
+#: The reasons a counsellor may choose (the erasure closes by itself).
+MOTIFS_CLOTURE_CONSEILLER = [
+    (m.value, m.label)
+    for m in MotifClotureAccompagnement
+    if m != MotifClotureAccompagnement.EFFACEMENT
+]
+
+
 class Accompagnement(models.Model):
     public_id = models.UUIDField("identifiant public", default=uuid.uuid4, unique=True)
     personne = models.ForeignKey(Personne, on_delete=models.PROTECT, related_name="accompagnements")
@@ -536,7 +564,11 @@ class Accompagnement(models.Model):
         "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     ouvert_le = models.DateTimeField("ouvert le", auto_now_add=True)
+    # Closed (``services.accompagnement_clore``): read-only from then on.
     clos_le = models.DateTimeField("clos le", null=True, blank=True)
+    motif_cloture = models.CharField(
+        "motif de la clôture", max_length=20, choices=MotifClotureAccompagnement.choices, blank=True
+    )
     adressage = models.ForeignKey(
         Adressage, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -547,9 +579,21 @@ class Accompagnement(models.Model):
     class Meta:
         verbose_name = "co-accompagnement"
         ordering = ["-ouvert_le"]
+        constraints = [
+            # Closed with a coded reason, or open without one.
+            models.CheckConstraint(
+                condition=(Q(clos_le__isnull=True) & Q(motif_cloture=""))
+                | (Q(clos_le__isnull=False) & ~Q(motif_cloture="")),
+                name="accompagnement_cloture_motivee",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.intitule
+
+    @property
+    def est_clos(self) -> bool:
+        return self.clos_le is not None
 
 
 class MembreAccompagnement(models.Model):
@@ -578,6 +622,7 @@ class TypeEvenement(models.TextChoices):
     RENDEZ_VOUS = "rendez_vous", "Rendez-vous"
     ETAPE = "etape", "Étape du parcours"
     MEMBRE = "membre", "Arrivée d'une structure"
+    CLOTURE = "cloture", "Clôture du co-accompagnement"
 
 
 class EvenementAccompagnement(models.Model):

@@ -48,6 +48,7 @@ from aiguillage.referrals.models import (
     Adressage,
     Consentement,
     MotifAnnulation,
+    MotifClotureAccompagnement,
     NiveauAcces,
     Personne,
     Statut,
@@ -208,6 +209,7 @@ def personne_export(*, personne: Personne, acting_user=None, request=None) -> di
                 "theme": acc.theme,
                 "ouvert_le": _dt(acc.ouvert_le),
                 "clos_le": _dt(acc.clos_le),
+                "motif_cloture": acc.get_motif_cloture_display() if acc.motif_cloture else None,
                 "consentement": str(acc.consentement.public_id),
                 "structures": [
                     {
@@ -331,7 +333,9 @@ def personne_effacer(*, personne: Personne, acting_user, request=None) -> Efface
         bilan.adressages_clos += 1
     now = timezone.now()
     accompagnements = Accompagnement.objects.filter(personne=personne)
-    bilan.accompagnements_clos = accompagnements.filter(clos_le__isnull=True).update(clos_le=now)
+    bilan.accompagnements_clos = accompagnements.filter(clos_le__isnull=True).update(
+        clos_le=now, motif_cloture=MotifClotureAccompagnement.EFFACEMENT
+    )
     evenements_effacer(accompagnements=accompagnements)
     ids = list(Adressage.objects.filter(personne=personne).values_list("pk", flat=True))
     bilan.adressages_anonymises, _, _ = adressages_anonymiser(ids=ids, maintenant=now)

@@ -22,9 +22,11 @@ from aiguillage.accounts.access import member_structure_ids
 from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
 from aiguillage.referrals import workflow
-from aiguillage.referrals.access import sides_for
+from aiguillage.referrals.access import personne_champs_modifiables, sides_for
 from aiguillage.referrals.models import (
     DONNEES_MINIMALES,
+    MOTIFS_CLOTURE_CONSEILLER,
+    ROLES_PILOTES,
     STATUTS_FINAUX,
     STATUTS_OUVERTS,
     Accompagnement,
@@ -38,10 +40,12 @@ from aiguillage.referrals.models import (
     Message,
     ModeConsentement,
     MotifAnnulation,
+    MotifClotureAccompagnement,
     MotifRefus,
     NiveauAcces,
     Personne,
     PieceJointe,
+    PreferenceContact,
     Resultat,
     RoleAccompagnement,
     Statut,
@@ -56,9 +60,11 @@ from aiguillage.territories.search import normalise
 __all__ = [
     "DonneesInvalides",
     "TransitionInterdite",
+    "accompagnement_clore",
     "accompagnement_create",
     "accompagnement_evenement_add",
     "accompagnement_membre_add",
+    "accompagnement_peut_clore",
     "adressage_create",
     "adressage_ouvrir",
     "adressage_rediriger",
@@ -69,6 +75,7 @@ __all__ = [
     "message_create",
     "personne_create",
     "personne_doublons",
+    "personne_modifier",
 ]
 
 
@@ -106,9 +113,9 @@ def personne_doublons(*, prenom: str, nom: str, date_naissance: date | None, com
     return found
 
 
-@transaction.atomic
-def personne_create(*, data: dict, structure=None, acting_user=None, request=None) -> Personne:
-    """Record a person (minimum data). Raise ``DonneesInvalides`` without a way to reach them."""
+def _personne_erreurs(data: dict) -> dict[str, str]:
+    """The rules every person record follows (a first name, a way to reach them that matches
+    their preference), in French, naming the field."""
     erreurs = {}
     if not (data.get("prenom") or "").strip():
         erreurs["prenom"] = "Le prénom est obligatoire."
@@ -119,8 +126,16 @@ def personne_create(*, data: dict, structure=None, acting_user=None, request=Non
         erreurs["telephone"] = "La préférence de contact demande un numéro de téléphone."
     if preference == "courriel" and not data.get("courriel"):
         erreurs["courriel"] = "La préférence de contact demande une adresse électronique."
+    return erreurs
+
+
+@transaction.atomic
+def personne_create(*, data: dict, structure=None, acting_user=None, request=None) -> Personne:
+    """Record a person (minimum data). Raise ``DonneesInvalides`` without a way to reach them."""
+    erreurs = _personne_erreurs(data)
     if erreurs:
         raise DonneesInvalides(erreurs)
+    preference = data.get("preference_contact") or ""
     personne = Personne.objects.create(
         structure_creatrice=structure,
         prenom=data["prenom"].strip(),
@@ -141,6 +156,144 @@ def personne_create(*, data: dict, structure=None, acting_user=None, request=Non
         request=request,
     )
     return personne
+
+
+#: The corrections a counsellor may make, with the field's French name (for the messages).
+CHAMPS_PERSONNE = {
+    "prenom": "prénom",
+    "nom": "nom",
+    "date_naissance": "date de naissance",
+    "commune": "commune de résidence",
+    "courriel": "courriel",
+    "telephone": "téléphone",
+    "preference_contact": "préférence de contact",
+    "contact_uniquement_ainsi": "ne contacter la personne que de cette façon",
+}
+TELEPHONE_CARACTERES = frozenset("0123456789 .-()+")
+NE_APRES = date(1900, 1, 1)
+
+
+def _valeur_propre(champ: str, valeur):
+    if champ in ("prenom", "nom", "courriel", "telephone", "preference_contact"):
+        return (valeur or "").strip()
+    if champ == "contact_uniquement_ainsi":
+        return bool(valeur)
+    return valeur or None  # date_naissance, commune
+
+
+def _correction_erreurs(valeurs: dict, changes: set[str]) -> dict[str, str]:
+    """The record's rules on the values it would have, and the format of what changes."""
+    erreurs = _personne_erreurs(valeurs)
+    if valeurs["preference_contact"] not in PreferenceContact.values:
+        erreurs["preference_contact"] = "Choisissez une préférence de contact : " + ", ".join(
+            label.lower() for label in PreferenceContact.labels
+        )
+    naissance = valeurs["date_naissance"]
+    if (
+        "date_naissance" in changes
+        and naissance
+        and not (NE_APRES <= naissance <= timezone.localdate())
+    ):
+        erreurs["date_naissance"] = (
+            f"La date de naissance doit être comprise entre le {NE_APRES:%d/%m/%Y} et aujourd'hui."
+        )
+    telephone = valeurs["telephone"]
+    if "telephone" in changes and telephone:
+        chiffres = sum(c.isdigit() for c in telephone)
+        if not set(telephone) <= TELEPHONE_CARACTERES or not 6 <= chiffres <= 15:
+            erreurs.setdefault(
+                "telephone",
+                f"Le téléphone « {telephone} » n'est pas un numéro valable : des chiffres, "
+                "séparés au besoin par des espaces, des points ou des tirets (« + » devant "
+                "l'indicatif d'un autre pays).",
+            )
+    for champ, longueur in (("prenom", 100), ("nom", 100), ("telephone", 30)):
+        if len(valeurs[champ]) > longueur and champ in changes:
+            erreurs.setdefault(
+                champ,
+                f"Le champ « {CHAMPS_PERSONNE[champ]} » ne doit pas dépasser {longueur} "
+                "caractères.",
+            )
+    return erreurs
+
+
+def _structure_de(personne: Personne, user) -> int | None:
+    """The user's structure that deals with the person (for the audit log)."""
+    ids = member_structure_ids(user)
+    if personne.structure_creatrice_id in ids:
+        return personne.structure_creatrice_id
+    for emettrice, destinataire in personne.adressages.values_list(
+        "emettrice_id", "destinataire_id"
+    ):
+        for structure_id in (emettrice, destinataire):
+            if structure_id in ids:
+                return structure_id
+    return (
+        MembreAccompagnement.objects.filter(accompagnement__personne=personne, structure_id__in=ids)
+        .values_list("structure_id", flat=True)
+        .first()
+    )
+
+
+@transaction.atomic
+def personne_modifier(
+    *, personne: Personne, acting_user, data: dict, version=None, request=None
+) -> list[str]:
+    """Correct the person's details (right to rectification).
+
+    ``data`` holds the fields to write (``CHAMPS_PERSONNE``); each must be one the user's
+    structures may see (``access.personne_champs_modifiables``): a structure never overwrites
+    what the consent does not share with it. ``version`` is the record's ``modifiee_le`` when
+    the form was shown: a record changed since then is refused rather than overwritten. The
+    normalised names (duplicate detection) follow. Returns the names of the fields changed
+    (none: nothing written); the audit event lists those names, never the values."""
+    modifiables = set(personne_champs_modifiables(personne=personne, user=acting_user))
+    interdits = {}
+    for champ in data:
+        if champ not in CHAMPS_PERSONNE:
+            interdits[champ] = f"Le champ « {champ} » ne fait pas partie de la fiche."
+        elif champ not in modifiables:
+            interdits[champ] = (
+                f"Votre structure ne peut pas modifier le champ « {CHAMPS_PERSONNE[champ]} » : "
+                "le consentement de la personne ne le partage pas avec elle."
+            )
+    if interdits:
+        raise DonneesInvalides(interdits)
+    fiche = (
+        Personne.objects.select_for_update()
+        .filter(pk=personne.pk, anonymisee_le__isnull=True, fusionnee_dans__isnull=True)
+        .first()
+    )
+    if fiche is None:
+        raise TransitionInterdite("Cette fiche a été effacée ou fusionnée entre-temps.")
+    if version is not None and fiche.modifiee_le != version:
+        raise TransitionInterdite(
+            "La fiche a été modifiée par quelqu'un d'autre pendant que vous la corrigiez : "
+            "rechargez la page, vérifiez ses informations et refaites vos corrections."
+        )
+    nouvelles = {champ: _valeur_propre(champ, valeur) for champ, valeur in data.items()}
+    changes = [c for c in CHAMPS_PERSONNE if c in nouvelles and nouvelles[c] != getattr(fiche, c)]
+    valeurs = {champ: getattr(fiche, champ) for champ in CHAMPS_PERSONNE} | nouvelles
+    erreurs = _correction_erreurs(valeurs, set(changes))
+    if erreurs:
+        raise DonneesInvalides(erreurs)
+    if not changes:
+        return []
+    for champ in changes:
+        setattr(fiche, champ, nouvelles[champ])
+    # ``save`` recomputes the normalised names from the new ones.
+    fiche.save(update_fields=[*changes, "prenom_normalise", "nom_normalise", "modifiee_le"])
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=acting_user,
+        obj=fiche,
+        object_repr=f"Personne {fiche.public_id}",
+        structure_id=_structure_de(fiche, acting_user),
+        request=request,
+        details={"rectification": True, "champs_modifies": changes},
+    )
+    personne.refresh_from_db()
+    return changes
 
 
 # --- Consent ----------------------------------------------------------------------------------
@@ -693,10 +846,12 @@ def accompagnement_create(
 def accompagnement_membre_add(
     *, accompagnement: Accompagnement, structure, role: str, niveau_acces: str, acting_user
 ) -> MembreAccompagnement:
-    """Add a structure; full access needs the person's consent to cover it."""
+    """Add a structure; full access needs the person's consent to cover it. Refused once the
+    co-accompaniment is closed."""
     ids = member_structure_ids(acting_user)
     if not accompagnement.membres.filter(structure_id__in=ids).exists():
         raise TransitionInterdite("Seules les structures membres peuvent en ajouter d'autres.")
+    _ouvert_ou_refus(accompagnement, "aucune structure ne peut plus y être associée")
     if accompagnement.membres.filter(structure=structure).exists():
         raise DonneesInvalides({"structure": f"{structure.nom} suit déjà cette personne."})
     covered = accompagnement.consentement.structures.filter(pk=structure.pk).exists()
@@ -729,18 +884,152 @@ def accompagnement_membre_add(
     return membre
 
 
+#: What a member writes on the timeline; arrivals and the closing are written by the services.
+TYPES_EVENEMENT_MANUELS = frozenset(
+    {TypeEvenement.NOTE, TypeEvenement.RENDEZ_VOUS, TypeEvenement.ETAPE}
+)
+
+
+def _verrouiller(accompagnement: Accompagnement):
+    """Lock the co-accompaniment's row until the end of the transaction (writes on it and its
+    closing take turns) and return its current ``clos_le``."""
+    return (
+        Accompagnement.objects.select_for_update()
+        .filter(pk=accompagnement.pk)
+        .values_list("clos_le", flat=True)
+        .first()
+    )
+
+
+def _ouvert_ou_refus(accompagnement: Accompagnement, consequence: str) -> None:
+    """Refuse a change to a closed co-accompaniment (after a concurrent closing, too)."""
+    clos_le = _verrouiller(accompagnement)
+    if clos_le is not None:
+        raise TransitionInterdite(
+            f"Ce co-accompagnement est clos depuis le {timezone.localtime(clos_le):%d/%m/%Y} : "
+            f"{consequence}."
+        )
+
+
+def _membre_pilote(accompagnement: Accompagnement, user) -> MembreAccompagnement | None:
+    """The user's member structure that leads the co-accompaniment (referent or co-referent)."""
+    return (
+        accompagnement.membres.filter(
+            structure_id__in=member_structure_ids(user), role__in=[str(r) for r in ROLES_PILOTES]
+        )
+        .select_related("structure")
+        .order_by("-role", "pk")  # the referent first, if the user belongs to both
+        .first()
+    )
+
+
+def accompagnement_peut_clore(*, accompagnement: Accompagnement, user) -> bool:
+    """Still open, and the user belongs to a referent or co-referent member structure."""
+    return accompagnement.clos_le is None and _membre_pilote(accompagnement, user) is not None
+
+
+NOTE_CLOTURE_MAX = 2000
+
+
+@transaction.atomic
+def accompagnement_clore(
+    *, accompagnement: Accompagnement, auteur, motif: str, note: str = "", request=None
+) -> Accompagnement:
+    """End the co-accompaniment: a member (counsellor or manager) of a referent or co-referent
+    structure records the end date, a coded reason (``MotifClotureAccompagnement``; « autre »
+    needs the note) and an optional note, as a timeline event. The other members are told
+    (never the person's name, nor the free-text title). It is read-only afterwards: no event, no
+    member (``_ouvert_ou_refus``); it does not reopen — open a new one if needed."""
+    ids = member_structure_ids(auteur)
+    if not accompagnement.membres.filter(structure_id__in=ids).exists():
+        raise TransitionInterdite(
+            "Seules les structures membres peuvent clore ce co-accompagnement."
+        )
+    pilote = _membre_pilote(accompagnement, auteur)
+    if pilote is None:
+        raise TransitionInterdite(
+            "Seule une structure référente ou co-référente peut clore ce co-accompagnement : "
+            "demandez-le à l'une d'elles."
+        )
+    clos_le = _verrouiller(accompagnement)
+    if clos_le is not None:
+        raise TransitionInterdite(
+            f"Ce co-accompagnement est déjà clos (le {timezone.localtime(clos_le):%d/%m/%Y})."
+        )
+    note = (note or "").strip()
+    erreurs = {}
+    motifs = dict(MOTIFS_CLOTURE_CONSEILLER)
+    if motif not in motifs:
+        erreurs["motif"] = (
+            "Choisissez le motif de la clôture : "
+            + ", ".join(label.lower() for label in motifs.values())
+            + "."
+        )
+    elif motif == MotifClotureAccompagnement.AUTRE and not note:
+        erreurs["note"] = "Le motif « autre » demande une note qui le précise."
+    if len(note) > NOTE_CLOTURE_MAX:
+        erreurs["note"] = f"La note ne doit pas dépasser {NOTE_CLOTURE_MAX} caractères."
+    if erreurs:
+        raise DonneesInvalides(erreurs)
+    now = timezone.now()
+    # Compare-and-set as well (the lock above is a no-op on SQLite): one closing wins.
+    closed = Accompagnement.objects.filter(pk=accompagnement.pk, clos_le__isnull=True).update(
+        clos_le=now, motif_cloture=motif
+    )
+    if not closed:
+        raise TransitionInterdite("Ce co-accompagnement vient d'être clos par une autre structure.")
+    accompagnement.refresh_from_db()
+    structure = pilote.structure
+    libelle = MotifClotureAccompagnement(motif).label
+    texte = f"Co-accompagnement clos par {structure.nom} : {libelle}."
+    EvenementAccompagnement.objects.create(
+        accompagnement=accompagnement,
+        structure=structure,
+        auteur=auteur,
+        type=TypeEvenement.CLOTURE,
+        texte=f"{texte}\n{note}" if note else texte,
+        date=timezone.localdate(),
+    )
+    audit_record(
+        action=AuditAction.UPDATE,
+        actor=auteur,
+        obj=accompagnement,
+        object_repr=f"Clôture du co-accompagnement {accompagnement.public_id}",
+        structure_id=structure.pk,
+        request=request,
+        details={"motif_cloture": motif, "note": bool(note)},
+    )
+    lien = reverse("referrals:accompagnement", args=[accompagnement.public_id])
+    ouvert = timezone.localtime(accompagnement.ouvert_le)
+    for structure_id in accompagnement.membres.values_list("structure_id", flat=True):
+        notify_structure(
+            structure_id=structure_id,
+            type=TypeNotification.ACCOMPAGNEMENT,
+            texte=f"{structure.nom} a clos un co-accompagnement ouvert le {ouvert:%d/%m/%Y} : "
+            f"{libelle.lower()}",
+            lien=lien,
+            accompagnement=accompagnement,
+            sauf=auteur,
+        )
+    return accompagnement
+
+
 @transaction.atomic
 def accompagnement_evenement_add(
     *, accompagnement: Accompagnement, acting_user, type: str, texte: str, date_evenement=None
 ) -> EvenementAccompagnement:
+    """A note, an appointment or a step on the shared timeline (refused once closed)."""
     ids = member_structure_ids(acting_user)
     membre = accompagnement.membres.filter(structure_id__in=ids).select_related("structure").first()
     if membre is None:
         raise TransitionInterdite("Seules les structures membres écrivent sur le parcours.")
+    _ouvert_ou_refus(accompagnement, "le parcours partagé ne peut plus être complété")
     if not (texte or "").strip():
         raise DonneesInvalides({"texte": "Le texte est vide."})
-    if type not in TypeEvenement.values:
-        raise DonneesInvalides({"type": "Type inconnu : " + ", ".join(TypeEvenement.values)})
+    if type not in TYPES_EVENEMENT_MANUELS:
+        raise DonneesInvalides(
+            {"type": "Type inconnu : " + ", ".join(sorted(TYPES_EVENEMENT_MANUELS))}
+        )
     return EvenementAccompagnement.objects.create(
         accompagnement=accompagnement,
         structure=membre.structure,

@@ -23,9 +23,19 @@ urlpatterns = [
         views.accompagnement_evenement,
         name="accompagnement_evenement",
     ),
-    # People: access right (export), erasure, duplicates and merge (views_personnes.py)
+    path(
+        "accompagnements/<uuid:public_id>/clore/",
+        views.accompagnement_clore,
+        name="accompagnement_clore",
+    ),
+    # People: correction, access right (export), erasure, duplicates and merge (views_personnes.py)
     path("personnes/doublons/", views_personnes.doublons, name="doublons"),
     path("personnes/<uuid:public_id>/", views_personnes.personne, name="personne"),
+    path(
+        "personnes/<uuid:public_id>/modifier/",
+        views_personnes.modifier,
+        name="personne_modifier",
+    ),
     path("personnes/<uuid:public_id>/export/", views_personnes.export, name="personne_export"),
     path("personnes/<uuid:public_id>/effacer/", views_personnes.effacer, name="personne_effacer"),
     path(

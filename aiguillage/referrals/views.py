@@ -21,8 +21,9 @@ Concept map:
   URL.
 - ``notifications``: the user's notifications; mark them all read.
 - ``accompagnements``, ``accompagnement_create``, ``accompagnement``, ``accompagnement_membre``,
-  ``accompagnement_evenement``: co-accompaniment (members, roles, access levels, shared
-  timeline).
+  ``accompagnement_evenement``, ``accompagnement_clore``: co-accompaniment (members, roles,
+  access levels, shared timeline, closing by a referent or co-referent; a closed one is
+  read-only, and a change sent anyway gets 409).
 """
 
 from __future__ import annotations
@@ -52,6 +53,7 @@ from aiguillage.referrals.forms import (
     DONNEES_OPTIONNELLES,
     AccompagnementForm,
     AdressageForm,
+    ClotureAccompagnementForm,
     EvenementForm,
     InboxFilterForm,
     MembreForm,
@@ -904,6 +906,7 @@ def _render_accompagnement(request, acc, niveau, *, status=200, erreur="", **for
         and personne.anonymisee_le is None
         and consent.actif(timezone.localdate())
     )
+    ouvert = acc.clos_le is None
     context = {
         "accompagnement": acc,
         "niveau": NiveauAcces(niveau),
@@ -914,13 +917,20 @@ def _render_accompagnement(request, acc, niveau, *, status=200, erreur="", **for
         "membres": membres,
         "demo": all(m.structure.est_demo for m in membres),
         "evenements": list(acc.evenements.select_related("structure", "auteur")),
-        "evenement_form": forms.get("evenement") or EvenementForm(),
-        "membre_form": forms.get("membre")
-        or MembreForm(
-            destinations=structure_choices(
-                region_ids=_region_ids(user), exclude={m.structure_id for m in membres}
+        "ouvert": ouvert,
+        "evenement_form": (forms.get("evenement") or EvenementForm()) if ouvert else None,
+        "membre_form": (
+            forms.get("membre")
+            or MembreForm(
+                destinations=structure_choices(
+                    region_ids=_region_ids(user), exclude={m.structure_id for m in membres}
+                )
             )
-        ),
+        )
+        if ouvert
+        else None,
+        "peut_clore": services.accompagnement_peut_clore(accompagnement=acc, user=user),
+        "cloture_form": forms.get("cloture") or ClotureAccompagnementForm(),
         "erreur": erreur,
         "adressage_lie": (
             access.adressages_for_member(user=user).filter(pk=acc.adressage_id).first()
@@ -965,7 +975,7 @@ def accompagnement_membre(request, public_id):
             for name, text in exc.erreurs.items():
                 form.add_error(name if name in form.fields else None, text)
         except TransitionInterdite as exc:
-            form.add_error(None, str(exc))
+            return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
         else:
             nom = form.structure_choisie().nom
             messages.success(request, f"{nom} rejoint le co-accompagnement.")
@@ -994,9 +1004,44 @@ def accompagnement_evenement(request, public_id):
             for name, text in exc.erreurs.items():
                 form.add_error(name if name in form.fields else None, text)
         except TransitionInterdite as exc:
-            form.add_error(None, str(exc))
+            return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
         else:
             messages.success(request, "Ajouté au parcours partagé.")
             return redirect(reverse("referrals:accompagnement", args=[acc.public_id]) + "#parcours")
     erreurs = " ".join(e for errors in form.errors.values() for e in errors)
     return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, evenement=form)
+
+
+@require_POST
+def accompagnement_clore(request, public_id):
+    user = request.user
+    acc, niveau = access.accompagnement_get_for_member(
+        user=user, public_id=public_id, request=request
+    )
+    form = ClotureAccompagnementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.accompagnement_clore(
+                accompagnement=acc,
+                auteur=user,
+                motif=form.cleaned_data["motif"],
+                note=form.cleaned_data["note"],
+                request=request,
+            )
+        except services.DonneesInvalides as exc:
+            for name, text in exc.erreurs.items():
+                form.add_error(name if name in form.fields else None, text)
+        except TransitionInterdite as exc:
+            acc.refresh_from_db()
+            return _render_accompagnement(
+                request, acc, niveau, status=409, erreur=str(exc), cloture=form
+            )
+        else:
+            messages.success(
+                request,
+                "Co-accompagnement clos : les autres structures membres sont prévenues. Le "
+                "parcours reste consultable.",
+            )
+            return redirect("referrals:accompagnement", public_id=acc.public_id)
+    erreurs = " ".join(e for errors in form.errors.values() for e in errors)
+    return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, cloture=form)

@@ -1,8 +1,11 @@
-"""People: their page, the access right (export), erasure, duplicates and merge.
+"""People: their page, correcting their details, the access right (export), erasure, duplicates
+and merge.
 
 Every person is read through ``access.personne_get_for_member`` (404 and an audited view);
-export needs a membership, erasure and merge a manager's role, in one of the structures that
-answer for the person (``rights.personne_get_for_rights``).
+correcting needs nothing more, but only the fields the user's structures may see are shown and
+written (``access.personne_champs_modifiables``); export needs a membership, erasure and merge a
+manager's role, in one of the structures that answer for the person
+(``rights.personne_get_for_rights``).
 """
 
 from __future__ import annotations
@@ -16,44 +19,23 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from aiguillage.accounts.access import managed_structure_ids, member_structure_ids
+from aiguillage.accounts.access import managed_structure_ids
 from aiguillage.directory.models import Structure
-from aiguillage.referrals import access, rights
+from aiguillage.referrals import access, rights, services
+from aiguillage.referrals.forms import PersonneForm
 from aiguillage.referrals.models import (
     STATUTS_OUVERTS,
     DonneePartagee,
-    NiveauAcces,
     Personne,
 )
 from aiguillage.referrals.services import DonneesInvalides
+from aiguillage.referrals.workflow import TransitionInterdite
 
 CONFIRMATION = "confirmation"
 
 
 def _donnees_partagees(personne: Personne, user) -> set[str] | None:
-    """What the user's structures may see of the person: ``None`` for everything (they recorded
-    the person or sent one of their referrals), else the items their consents share."""
-    ids = member_structure_ids(user)
-    if personne.structure_creatrice_id in ids:
-        return None
-    adressages = list(
-        personne.adressages.select_related("consentement", "personne").prefetch_related(
-            "consentement__structures"
-        )
-    )
-    if any(a.emettrice_id in ids for a in adressages if a.emettrice_id):
-        return None
-    partage: set[str] = set()
-    for adressage in adressages:
-        if access.donnees_visibles(adressage=adressage, user=user) is not None:
-            partage |= set(adressage.consentement.donnees_partagees)
-    for accompagnement in personne.accompagnements.filter(
-        membres__structure_id__in=ids,
-        membres__niveau_acces=NiveauAcces.COMPLET,
-        consentement__retire_le__isnull=True,
-    ).select_related("consentement"):
-        partage |= set(accompagnement.consentement.donnees_partagees)
-    return partage
+    return access.personne_donnees_partagees(personne=personne, user=user)
 
 
 def _champs(personne: Personne, partage: set[str] | None) -> list[tuple[str, str]]:
@@ -89,6 +71,11 @@ def _champs(personne: Personne, partage: set[str] | None) -> list[tuple[str, str
     return champs
 
 
+def _titre(champs: list[tuple[str, str]]) -> str:
+    noms = dict(champs)
+    return f"{noms['Prénom']} {noms.get('Nom', '').strip('—')}".strip()
+
+
 @require_GET
 def personne(request, public_id):
     user = request.user
@@ -104,17 +91,17 @@ def personne(request, public_id):
     peut_gerer = rights.peut_gerer(user=user, personne=fiche)
     responsables = Structure.objects.filter(pk__in=rights.structures_responsables(fiche))
     champs = _champs(fiche, partage)
-    noms = dict(champs)
     return render(
         request,
         "referrals/personne.html",
         {
             "personne": fiche,
-            "titre": f"{noms['Prénom']} {noms.get('Nom', '').strip('—')}".strip(),
+            "titre": _titre(champs),
             "champs": champs,
             "partiel": partage is not None,
             "adressages": adressages,
             "accompagnements": accompagnements,
+            "peut_modifier": bool(access.champs_du_partage(partage)),
             "peut_exporter": rights.peut_exporter(user=user, personne=fiche),
             "peut_gerer": peut_gerer,
             "doublons": _doublons_visibles(fiche, request) if peut_gerer else [],
@@ -135,6 +122,60 @@ def _doublons_visibles(personne: Personne, request) -> list[Personne]:
         except Http404:
             continue
     return found
+
+
+@require_http_methods(["GET", "POST"])
+def modifier(request, public_id):
+    """Correct the person's details (right to rectification): only the fields the user's
+    structures may see are on the form, and only they are written."""
+    user = request.user
+    fiche = access.personne_get_for_member(user=user, public_id=public_id, request=request)
+    partage = _donnees_partagees(fiche, user)
+    champs = access.champs_du_partage(partage)
+    if request.method == "POST":
+        form = PersonneForm(request.POST, champs=champs)
+    else:
+        form = PersonneForm(initial=PersonneForm.initial_pour(fiche), champs=champs)
+    status = 200
+    if request.method == "POST" and champs:
+        if form.is_valid():
+            try:
+                modifies = services.personne_modifier(
+                    personne=fiche,
+                    acting_user=user,
+                    data=form.donnees(),
+                    version=form.version_lue(),
+                    request=request,
+                )
+            except DonneesInvalides as exc:
+                for name, text in exc.erreurs.items():
+                    form.add_error(name if name in form.fields else None, text)
+                status = 400
+            except TransitionInterdite as exc:
+                form.add_error(None, str(exc))
+                status = 409
+            else:
+                if modifies:
+                    libelles = ", ".join(services.CHAMPS_PERSONNE[c] for c in modifies)
+                    messages.success(request, f"Fiche corrigée ({libelles}).")
+                else:
+                    messages.info(request, "Aucune modification : la fiche est inchangée.")
+                return redirect("referrals:personne", public_id=fiche.public_id)
+        else:
+            status = 400
+    elif request.method == "POST":
+        status = 409  # nothing the structure may correct: the page says so
+    return render(
+        request,
+        "referrals/personne_modifier.html",
+        {
+            "personne": fiche,
+            "form": form,
+            "titre": _titre(_champs(fiche, partage)),
+            "partiel": partage is not None,
+        },
+        status=status,
+    )
 
 
 @require_GET

@@ -1,5 +1,6 @@
 """Safety under real concurrent transactions: a fanned-out request is taken by exactly one
-structure, and identical POSTs racing with one Idempotency-Key create one referral.
+structure, identical POSTs racing with one Idempotency-Key create one referral, and a
+co-accompaniment closed while others write on it is closed once, with nothing written after.
 
 They run on PostgreSQL (CI) and on SQLite when its test database is a file; they are skipped on
 the default in-memory SQLite test database (see ``pytestmark``).
@@ -24,9 +25,11 @@ from django.test import Client
 from aiguillage.accounts.models import User
 from aiguillage.referrals import services
 from aiguillage.referrals.models import (
+    Accompagnement,
     Adressage,
     CleIdempotence,
     Diffusion,
+    EvenementAccompagnement,
     Personne,
     Statut,
     Transition,
@@ -210,3 +213,57 @@ def test_racing_posts_with_one_key_and_different_bodies():
             assert status == 422
             assert "a déjà servi pour une autre requête" in data["detail"]
     assert Adressage.objects.filter(emettrice=scene.emettrice).count() == 1
+
+
+@pytest.mark.parametrize("round_", range(3))
+def test_a_co_accompaniment_closed_while_others_write_on_it(round_):
+    scene = scene_adressage()
+    acc = services.accompagnement_create(
+        personne=scene.personne,
+        consentement=scene.consentement,
+        intitule="Course",
+        structure=scene.destinataire,
+        acting_user=scene.recepteur,
+    )
+    services.accompagnement_membre_add(
+        accompagnement=acc,
+        structure=scene.emettrice,
+        role="co_referent",
+        niveau_acces="parcours",
+        acting_user=scene.recepteur,
+    )
+    # Two closings (one per leading structure) and two notes, released together.
+    actions = [
+        ("clore", scene.recepteur.pk),
+        ("clore", scene.emetteur.pk),
+        ("note", scene.recepteur.pk),
+        ("note", scene.emetteur.pk),
+    ]
+
+    def act(i: int, barrier: threading.Barrier):
+        kind, user_id = actions[i]
+        user = User.objects.get(pk=user_id)
+        accompagnement = Accompagnement.objects.get(pk=acc.pk)
+        barrier.wait(timeout=30)
+        if kind == "clore":
+            return services.accompagnement_clore(
+                accompagnement=accompagnement, auteur=user, motif="emploi"
+            ).pk
+        return services.accompagnement_evenement_add(
+            accompagnement=accompagnement, acting_user=user, type="note", texte=f"Note {i}"
+        ).pk
+
+    results = run_together(len(actions), act)
+
+    closings = results[:2]
+    assert sum(kind == "ok" for kind, _ in closings) == 1, closings
+    for kind, value in results:
+        if kind == "error":
+            assert isinstance(value, TransitionInterdite), repr(value)
+            assert "clos" in str(value)
+    cloture = EvenementAccompagnement.objects.get(accompagnement_id=acc.pk, type="cloture")
+    notes = EvenementAccompagnement.objects.filter(accompagnement_id=acc.pk, type="note")
+    assert notes.count() == sum(kind == "ok" for kind, _ in results[2:])
+    # Whatever was written went in before the closing, never after it.
+    assert all(note.pk < cloture.pk for note in notes)
+    assert Accompagnement.objects.get(pk=acc.pk).motif_cloture == "emploi"

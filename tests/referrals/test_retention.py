@@ -231,7 +231,10 @@ def test_old_closed_co_accompaniment_loses_its_timeline_texts(ancien):
         type="note",
         texte="Camille cherche un logement",
     )
-    Accompagnement.objects.filter(pk=accompagnement.pk).update(clos_le=_il_y_a(800))
+    # A closing always has a coded reason (constraint ``accompagnement_cloture_motivee``).
+    Accompagnement.objects.filter(pk=accompagnement.pk).update(
+        clos_le=_il_y_a(800), motif_cloture="projet_abouti"
+    )
 
     rapport = purger(aujourd_hui=AUJOURD_HUI)
 

@@ -1,10 +1,5 @@
-"""Counsellors' pages of referrals (adressages) and co-accompaniments.
+"""Referring a person, and one referral's page with what is done from it.
 
-Concept map:
-
-- ``inbox``: the user's referrals in three tabs (to act on, received, sent), filtered and paginated
-  by ``selectors.inbox`` (a constant number of SQL queries); one audit event per page showing
-  names.
 - ``create``: refer a person (new, a probable duplicate the structure already knows, or
   ``?personne=<uuid>``) to one structure or several (fan-out), with the consent block. The text
   read to the person is the text stored: the page refreshes it (htmx) as the choices change, and
@@ -19,23 +14,16 @@ Concept map:
   changed.
 - ``piece_jointe``: downloads through ``access.piece_jointe_get_for_member``, never from a public
   URL.
-- ``notifications``: the user's notifications; mark them all read.
-- ``accompagnements``, ``accompagnement_create``, ``accompagnement``, ``accompagnement_membre``,
-  ``accompagnement_evenement``, ``accompagnement_clore``: co-accompaniment (members, roles,
-  access levels, shared timeline, closing by a referent or co-referent; a closed one is
-  read-only, and a change sent anyway gets 409).
 """
 
 from __future__ import annotations
 
 import contextlib
-import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -43,20 +31,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
-from aiguillage.accounts.access import MEMBER_ROLES, grants_for, member_structure_ids
-from aiguillage.core.audit import audit_record, audit_view
-from aiguillage.core.models import AuditAction
+from aiguillage.core.audit import audit_view
 from aiguillage.directory.models import Structure
-from aiguillage.referrals import access, selectors, services, workflow
+from aiguillage.referrals import access, services, workflow
 from aiguillage.referrals.forms import (
     ACCORD_LABEL,
     DONNEES_OPTIONNELLES,
-    AccompagnementForm,
     AdressageForm,
-    ClotureAccompagnementForm,
-    EvenementForm,
-    InboxFilterForm,
-    MembreForm,
     MessageForm,
     RedirigerForm,
     RetraitForm,
@@ -68,119 +49,24 @@ from aiguillage.referrals.models import (
     DONNEES_MINIMALES,
     Adressage,
     Canal,
-    Consentement,
     DonneePartagee,
     MotifAnnulation,
     MotifRefus,
-    NiveauAcces,
     Notification,
     Resultat,
-    RoleAccompagnement,
     Statut,
 )
+from aiguillage.referrals.views._commun import (
+    _member_structures,
+    _region_ids,
+    _require_member,
+    _uuid_or_404,
+)
 from aiguillage.referrals.workflow import Side, TransitionInterdite
-
-PER_PAGE = 50
-
-# --- Helpers ----------------------------------------------------------------------------------
-
-
-def _require_member(user) -> set[int]:
-    """Referral pages are for the members (counsellors, managers) of a structure."""
-    ids = member_structure_ids(user)
-    if not ids:
-        raise Http404("Page réservée aux structures.")
-    return ids
-
-
-def _member_structures(user) -> list[tuple[int, str]]:
-    found: dict[int, str] = {}
-    for grant in grants_for(user):
-        if grant.role in MEMBER_ROLES:
-            found.setdefault(grant.structure_id, grant.structure_nom)
-    return sorted(found.items(), key=lambda item: item[1])
-
-
-def _region_ids(user) -> set[str | None]:
-    return {g.region_id for g in grants_for(user) if g.role in MEMBER_ROLES}
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def _without_page(request) -> str:
-    params = request.GET.copy()
-    params.pop("page", None)
-    return params.urlencode()
-
-
-def _uuid_or_404(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404("Identifiant invalide.") from exc
 
 
 def _detail_url(adressage: Adressage, anchor: str = "") -> str:
     return reverse("referrals:detail", args=[adressage.public_id]) + anchor
-
-
-# --- Inbox ------------------------------------------------------------------------------------
-
-
-def inbox(request):
-    user = request.user
-    _require_member(user)
-    boite = request.GET.get("boite", "a_traiter")
-    if boite not in selectors.BOITES:
-        boite = "a_traiter"
-    form = InboxFilterForm(request.GET or None, structures=_member_structures(user))
-    statut, structure_id = "", None
-    if form.is_bound and form.is_valid():
-        statut = form.cleaned_data["statut"]
-        structure_id = form.cleaned_data.get("structure")
-    page = selectors.inbox(
-        user=user, boite=boite, statut=statut, structure_id=structure_id, page=_page_number(request)
-    )
-    now = timezone.now()
-    shown = []
-    for item in page.object_list:
-        item.age_jours = (now - item.cree_le).days
-        if item.nom_visible:
-            shown.append(str(item.public_id))
-    if shown:
-        # One event per page, whatever its length: which referrals' people were listed.
-        audit_record(
-            action=AuditAction.VIEW,
-            actor=user,
-            object_type="referrals.adressage",
-            object_repr=f"Liste des adressages « {selectors.BOITES[boite].label} » : "
-            f"{len(shown)} personne(s) affichée(s)",
-            structure_id=structure_id,
-            request=request,
-            details={"adressages": shown},
-        )
-    params = request.GET.copy()
-    params.pop("page", None)
-    params.pop("boite", None)
-    return render(
-        request,
-        "referrals/inbox.html",
-        {
-            "boites": selectors.BOITES.values(),
-            "boite": selectors.BOITES[boite],
-            "page_obj": page,
-            "form": form,
-            "filtres": params.urlencode(),
-            "query_string": _without_page(request),
-            "a_traiter": selectors.a_traiter_count(user=user),
-            "mes_structures": _member_structures(user),
-        },
-    )
 
 
 # --- Create -----------------------------------------------------------------------------------
@@ -207,7 +93,7 @@ def _texte_consentement(raw, destinations) -> str:
 
 def _doublons_accessibles(form: AdressageForm, request) -> list:
     """Probable duplicates the user's structures may see (each display is audited). People known
-    only to other structures are not revealed: managers merge duplicates (views_personnes)."""
+    only to other structures are not revealed: managers merge duplicates (views.personnes)."""
     data = form.cleaned_data
     commune = data.get("commune")
     candidates = services.personne_doublons(
@@ -728,320 +614,3 @@ def piece_jointe(request, public_id):
     )
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-# --- Notifications ----------------------------------------------------------------------------
-
-
-@require_http_methods(["GET", "POST"])
-def notifications(request):
-    user = request.user
-    if request.method == "POST":
-        lues = Notification.objects.filter(utilisateur=user, lue_le__isnull=True).update(
-            lue_le=timezone.now()
-        )
-        messages.success(
-            request,
-            f"{lues} notification{'s' if lues > 1 else ''} marquée{'s' if lues > 1 else ''} "
-            f"comme lue{'s' if lues > 1 else ''}.",
-        )
-        return redirect("referrals:notifications")
-    items = Notification.objects.filter(utilisateur=user).select_related(
-        "adressage", "accompagnement"
-    )
-    page = Paginator(items, PER_PAGE).get_page(_page_number(request))
-    return render(
-        request,
-        "referrals/notifications.html",
-        {"page_obj": page, "non_lues": sum(1 for n in page.object_list if n.lue_le is None)},
-    )
-
-
-# --- Co-accompaniment -------------------------------------------------------------------------
-
-
-def accompagnements(request):
-    user = request.user
-    ids = _require_member(user)
-    items = (
-        access.accompagnements_for_member(user=user)
-        .select_related("personne")
-        .prefetch_related("membres__structure")
-        .order_by("-ouvert_le", "-pk")
-    )
-    page = Paginator(items, PER_PAGE).get_page(_page_number(request))
-    rows = []
-    for acc in page.object_list:
-        membres = sorted(acc.membres.all(), key=lambda m: m.ajoute_le)
-        niveaux = {m.niveau_acces for m in membres if m.structure_id in ids}
-        rows.append(
-            {
-                "accompagnement": acc,
-                "membres": membres,
-                "niveau": NiveauAcces(
-                    NiveauAcces.COMPLET if NiveauAcces.COMPLET in niveaux else NiveauAcces.PARCOURS
-                ).label,
-            }
-        )
-    if rows:
-        audit_record(
-            action=AuditAction.VIEW,
-            actor=user,
-            object_type="referrals.accompagnement",
-            object_repr=f"Liste des co-accompagnements : {len(rows)} personne(s) affichée(s)",
-            request=request,
-            details={"accompagnements": [str(r["accompagnement"].public_id) for r in rows]},
-        )
-    return render(request, "referrals/accompagnements.html", {"page_obj": page, "rows": rows})
-
-
-def _consentement_pour(personne, ids: set[int]) -> Consentement | None:
-    """The person's latest active consent recorded by, or covering, one of ``ids``."""
-    today = timezone.localdate()
-    for consent in personne.consentements.filter(retire_le__isnull=True).order_by("-donne_le"):
-        if not consent.actif(today):
-            continue
-        covered = {s.pk for s in consent.structures.all()}
-        if consent.structure_id in ids or covered & ids:
-            return consent
-    return None
-
-
-@require_http_methods(["GET", "POST"])
-def accompagnement_create(request):
-    user = request.user
-    ids = _require_member(user)
-    adressage = personne = consent = autre = None
-    structures = _member_structures(user)
-    erreur = ""
-    if request.GET.get("adressage"):
-        adressage = access.adressage_get_for_member(
-            user=user, public_id=_uuid_or_404(request.GET["adressage"]), request=request
-        )
-        if access.donnees_visibles(adressage=adressage, user=user) is None:
-            raise Http404("Adressage introuvable.")
-        personne, consent = adressage.personne, adressage.consentement
-        involved = {adressage.destinataire_id, adressage.emettrice_id}
-        structures = [s for s in structures if s[0] in involved]
-        autres = [s for s in (adressage.emettrice, adressage.destinataire) if s and s.pk not in ids]
-        autre = autres[0] if autres else None
-    elif request.GET.get("personne"):
-        personne = access.personne_get_for_member(
-            user=user, public_id=_uuid_or_404(request.GET["personne"]), request=request
-        )
-        consent = _consentement_pour(personne, ids)
-        if consent is None:
-            erreur = (
-                "Aucun consentement actif de cette personne ne concerne votre structure : "
-                "adressez-la d'abord (le consentement est recueilli à cette occasion)."
-            )
-    form = AccompagnementForm(request.POST or None, structures=structures, autre=autre)
-    autre_couverte = autre is not None and consent.structures.filter(pk=autre.pk).exists()
-    if autre is not None:
-        form.fields["associer"].label += (
-            " (accès complet)"
-            if autre_couverte
-            else " (accès « parcours » : le consentement de la personne ne la couvre pas)"
-        )
-    if (
-        request.method == "POST"
-        and personne is not None
-        and consent is not None
-        and form.is_valid()
-    ):
-        structure = Structure.objects.get(pk=form.cleaned_data["structure"])
-        try:
-            with transaction.atomic():
-                acc = services.accompagnement_create(
-                    personne=personne,
-                    consentement=consent,
-                    intitule=form.cleaned_data["intitule"],
-                    theme=form.cleaned_data["theme"],
-                    structure=structure,
-                    acting_user=user,
-                    adressage=adressage,
-                    request=request,
-                )
-                if autre is not None and form.cleaned_data.get("associer"):
-                    services.accompagnement_membre_add(
-                        accompagnement=acc,
-                        structure=autre,
-                        role=RoleAccompagnement.CO_REFERENT,
-                        niveau_acces=NiveauAcces.COMPLET
-                        if autre_couverte
-                        else NiveauAcces.PARCOURS,
-                        acting_user=user,
-                    )
-        except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
-        except TransitionInterdite as exc:
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, "Co-accompagnement ouvert.")
-            return redirect("referrals:accompagnement", public_id=acc.public_id)
-    return render(
-        request,
-        "referrals/accompagnement_create.html",
-        {
-            "form": form,
-            "adressage": adressage,
-            "personne": personne,
-            "consentement": consent,
-            "erreur": erreur,
-            "autre": autre,
-            "query": request.GET.urlencode(),
-        },
-        status=400 if request.method == "POST" else 200,
-    )
-
-
-def _render_accompagnement(request, acc, niveau, *, status=200, erreur="", **forms):
-    user = request.user
-    membres = list(acc.membres.select_related("structure").order_by("ajoute_le", "pk"))
-    consent = acc.consentement
-    personne = acc.personne
-    complet = (
-        niveau == NiveauAcces.COMPLET
-        and personne.anonymisee_le is None
-        and consent.actif(timezone.localdate())
-    )
-    ouvert = acc.clos_le is None
-    context = {
-        "accompagnement": acc,
-        "niveau": NiveauAcces(niveau),
-        "complet": complet,
-        "personne": personne,
-        "partage": set(consent.donnees_partagees),
-        "consentement": consent,
-        "membres": membres,
-        "demo": all(m.structure.est_demo for m in membres),
-        "evenements": list(acc.evenements.select_related("structure", "auteur")),
-        "ouvert": ouvert,
-        "evenement_form": (forms.get("evenement") or EvenementForm()) if ouvert else None,
-        "membre_form": (
-            forms.get("membre")
-            or MembreForm(
-                destinations=structure_choices(
-                    region_ids=_region_ids(user), exclude={m.structure_id for m in membres}
-                )
-            )
-        )
-        if ouvert
-        else None,
-        "peut_clore": services.accompagnement_peut_clore(accompagnement=acc, user=user),
-        "cloture_form": forms.get("cloture") or ClotureAccompagnementForm(),
-        "erreur": erreur,
-        "adressage_lie": (
-            access.adressages_for_member(user=user).filter(pk=acc.adressage_id).first()
-            if acc.adressage_id
-            else None
-        ),
-    }
-    return render(request, "referrals/accompagnement.html", context, status=status)
-
-
-def accompagnement(request, public_id):
-    acc, niveau = access.accompagnement_get_for_member(
-        user=request.user, public_id=public_id, request=request
-    )
-    Notification.objects.filter(
-        utilisateur=request.user, accompagnement=acc, lue_le__isnull=True
-    ).update(lue_le=timezone.now())
-    return _render_accompagnement(request, acc, niveau)
-
-
-@require_POST
-def accompagnement_membre(request, public_id):
-    user = request.user
-    acc, niveau = access.accompagnement_get_for_member(
-        user=user, public_id=public_id, request=request
-    )
-    existing = set(acc.membres.values_list("structure_id", flat=True))
-    form = MembreForm(
-        request.POST,
-        destinations=structure_choices(region_ids=_region_ids(user), exclude=existing),
-    )
-    if form.is_valid():
-        try:
-            services.accompagnement_membre_add(
-                accompagnement=acc,
-                structure=form.structure_choisie(),
-                role=form.cleaned_data["role"],
-                niveau_acces=form.cleaned_data["niveau_acces"],
-                acting_user=user,
-            )
-        except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
-        except TransitionInterdite as exc:
-            return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
-        else:
-            nom = form.structure_choisie().nom
-            messages.success(request, f"{nom} rejoint le co-accompagnement.")
-            return redirect("referrals:accompagnement", public_id=acc.public_id)
-    erreurs = " ".join(e for errors in form.errors.values() for e in errors)
-    return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, membre=form)
-
-
-@require_POST
-def accompagnement_evenement(request, public_id):
-    user = request.user
-    acc, niveau = access.accompagnement_get_for_member(
-        user=user, public_id=public_id, request=request
-    )
-    form = EvenementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.accompagnement_evenement_add(
-                accompagnement=acc,
-                acting_user=user,
-                type=form.cleaned_data["type"],
-                texte=form.cleaned_data["texte"],
-                date_evenement=form.cleaned_data["date"],
-            )
-        except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
-        except TransitionInterdite as exc:
-            return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
-        else:
-            messages.success(request, "Ajouté au parcours partagé.")
-            return redirect(reverse("referrals:accompagnement", args=[acc.public_id]) + "#parcours")
-    erreurs = " ".join(e for errors in form.errors.values() for e in errors)
-    return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, evenement=form)
-
-
-@require_POST
-def accompagnement_clore(request, public_id):
-    user = request.user
-    acc, niveau = access.accompagnement_get_for_member(
-        user=user, public_id=public_id, request=request
-    )
-    form = ClotureAccompagnementForm(request.POST)
-    if form.is_valid():
-        try:
-            services.accompagnement_clore(
-                accompagnement=acc,
-                auteur=user,
-                motif=form.cleaned_data["motif"],
-                note=form.cleaned_data["note"],
-                request=request,
-            )
-        except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
-        except TransitionInterdite as exc:
-            acc.refresh_from_db()
-            return _render_accompagnement(
-                request, acc, niveau, status=409, erreur=str(exc), cloture=form
-            )
-        else:
-            messages.success(
-                request,
-                "Co-accompagnement clos : les autres structures membres sont prévenues. Le "
-                "parcours reste consultable.",
-            )
-            return redirect("referrals:accompagnement", public_id=acc.public_id)
-    erreurs = " ".join(e for errors in form.errors.values() for e in errors)
-    return _render_accompagnement(request, acc, niveau, status=400, erreur=erreurs, cloture=form)

@@ -1,0 +1,46 @@
+"""Helpers shared by the referral pages: membership checks, the user's structures and régions,
+the page number, identifiers from the query string."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from aiguillage.accounts.access import MEMBER_ROLES, grants_for, member_structure_ids
+
+PER_PAGE = 50
+
+
+def _require_member(user) -> set[int]:
+    """Referral pages are for the members (counsellors, managers) of a structure."""
+    ids = member_structure_ids(user)
+    if not ids:
+        raise Http404("Page réservée aux structures.")
+    return ids
+
+
+def _member_structures(user) -> list[tuple[int, str]]:
+    found: dict[int, str] = {}
+    for grant in grants_for(user):
+        if grant.role in MEMBER_ROLES:
+            found.setdefault(grant.structure_id, grant.structure_nom)
+    return sorted(found.items(), key=lambda item: item[1])
+
+
+def _region_ids(user) -> set[str | None]:
+    return {g.region_id for g in grants_for(user) if g.role in MEMBER_ROLES}
+
+
+def _page_number(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def _uuid_or_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404("Identifiant invalide.") from exc

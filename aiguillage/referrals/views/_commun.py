@@ -1,5 +1,5 @@
 """Helpers shared by the referral pages: membership checks, the user's structures and régions,
-the page number, identifiers from the query string."""
+the page number, identifiers from the query string, a service's errors on a form."""
 
 from __future__ import annotations
 
@@ -44,3 +44,11 @@ def _uuid_or_404(value: str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise Http404("Identifiant invalide.") from exc
+
+
+def _erreurs_sur(form, erreurs: dict[str, str], alias: dict[str, str] | None = None) -> None:
+    """A service's field errors (``DonneesInvalides.erreurs``) on ``form``: on the field of that
+    name (or of its ``alias``), on the whole form otherwise."""
+    for name, text in erreurs.items():
+        name = (alias or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, text)

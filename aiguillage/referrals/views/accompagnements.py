@@ -36,6 +36,7 @@ from aiguillage.referrals.models import (
 )
 from aiguillage.referrals.views._commun import (
     PER_PAGE,
+    _erreurs_sur,
     _member_structures,
     _page_number,
     _region_ids,
@@ -158,8 +159,7 @@ def accompagnement_create(request):
                         acting_user=user,
                     )
         except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
+            _erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             form.add_error(None, str(exc))
         else:
@@ -257,8 +257,7 @@ def accompagnement_membre(request, public_id):
                 acting_user=user,
             )
         except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
+            _erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
         else:
@@ -286,8 +285,7 @@ def accompagnement_evenement(request, public_id):
                 date_evenement=form.cleaned_data["date"],
             )
         except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
+            _erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
         else:
@@ -314,8 +312,7 @@ def accompagnement_clore(request, public_id):
                 request=request,
             )
         except services.DonneesInvalides as exc:
-            for name, text in exc.erreurs.items():
-                form.add_error(name if name in form.fields else None, text)
+            _erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             acc.refresh_from_db()
             return _render_accompagnement(

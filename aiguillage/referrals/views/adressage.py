@@ -57,6 +57,7 @@ from aiguillage.referrals.models import (
     Statut,
 )
 from aiguillage.referrals.views._commun import (
+    _erreurs_sur,
     _member_structures,
     _region_ids,
     _require_member,
@@ -242,9 +243,7 @@ def create(request):
             )
     except services.DonneesInvalides as exc:
         aliases = {"destinataires": "destinataire", "structures": "destinataire"}
-        for name, message in exc.erreurs.items():
-            name = aliases.get(name, name)
-            form.add_error(name if name in form.fields else None, message)
+        _erreurs_sur(form, exc.erreurs, aliases)
         context = _create_context(request, form, destinations, personne)
         return render(request, "referrals/create.html", context, status=400)
     noms = ", ".join(a.destinataire.nom for a in created)
@@ -564,8 +563,7 @@ def message(request, public_id):
             request=request,
         )
     except services.DonneesInvalides as exc:
-        for name, text in exc.erreurs.items():
-            form.add_error(name if name in form.fields else None, text)
+        _erreurs_sur(form, exc.erreurs)
         return _echec(request, public_id, " ".join(exc.erreurs.values()), 400, message=form)
     except TransitionInterdite as exc:
         return _echec(request, public_id, str(exc), 409, message=form)

@@ -29,6 +29,7 @@ from aiguillage.referrals.models import (
     Personne,
 )
 from aiguillage.referrals.services import DonneesInvalides
+from aiguillage.referrals.views._commun import _erreurs_sur
 from aiguillage.referrals.workflow import TransitionInterdite
 
 CONFIRMATION = "confirmation"
@@ -148,8 +149,7 @@ def modifier(request, public_id):
                     request=request,
                 )
             except DonneesInvalides as exc:
-                for name, text in exc.erreurs.items():
-                    form.add_error(name if name in form.fields else None, text)
+                _erreurs_sur(form, exc.erreurs)
                 status = 400
             except TransitionInterdite as exc:
                 form.add_error(None, str(exc))

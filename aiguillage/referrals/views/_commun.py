@@ -1,5 +1,6 @@
 """Helpers shared by the referral pages: membership checks, the user's structures and régions,
-the page number, identifiers from the query string, a service's errors on a form."""
+the page number, identifiers from the query string, a service's errors on a form, the persons a
+user may open among possible duplicates."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import uuid
 from django.http import Http404
 
 from aiguillage.accounts.access import MEMBER_ROLES, grants_for, member_structure_ids
+from aiguillage.referrals import access
 
 PER_PAGE = 50
 
@@ -52,3 +54,19 @@ def _erreurs_sur(form, erreurs: dict[str, str], alias: dict[str, str] | None = N
     for name, text in erreurs.items():
         name = (alias or {}).get(name, name)
         form.add_error(name if name in form.fields else None, text)
+
+
+def _personnes_visibles(request, candidats) -> list:
+    """Among ``candidats`` (possible duplicates), those the user may open, read through the
+    person gateway (each one shown is audited); the others are left out silently."""
+    found = []
+    for candidat in candidats:
+        try:
+            found.append(
+                access.personne_get_for_member(
+                    user=request.user, public_id=candidat.public_id, request=request
+                )
+            )
+        except Http404:
+            continue
+    return found

@@ -59,6 +59,7 @@ from aiguillage.referrals.models import (
 from aiguillage.referrals.views._commun import (
     _erreurs_sur,
     _member_structures,
+    _personnes_visibles,
     _region_ids,
     _require_member,
     _uuid_or_404,
@@ -103,17 +104,7 @@ def _doublons_accessibles(form: AdressageForm, request) -> list:
         date_naissance=data.get("date_naissance"),
         commune_id=commune.pk if commune else None,
     ).select_related("commune")[:10]
-    found = []
-    for candidate in candidates:
-        try:
-            found.append(
-                access.personne_get_for_member(
-                    user=request.user, public_id=candidate.public_id, request=request
-                )
-            )
-        except Http404:
-            continue
-    return found
+    return _personnes_visibles(request, candidates)
 
 
 def _create_context(request, form, destinations, personne, *, doublons=(), texte=None) -> dict:

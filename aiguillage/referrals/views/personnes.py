@@ -29,7 +29,7 @@ from aiguillage.referrals.models import (
     Personne,
 )
 from aiguillage.referrals.services import DonneesInvalides
-from aiguillage.referrals.views._commun import _erreurs_sur
+from aiguillage.referrals.views._commun import _erreurs_sur, _personnes_visibles
 from aiguillage.referrals.workflow import TransitionInterdite
 
 CONFIRMATION = "confirmation"
@@ -112,17 +112,7 @@ def personne(request, public_id):
 
 
 def _doublons_visibles(personne: Personne, request) -> list[Personne]:
-    found = []
-    for candidat in rights.doublons_de(personne=personne, user=request.user):
-        try:
-            found.append(
-                access.personne_get_for_member(
-                    user=request.user, public_id=candidat.public_id, request=request
-                )
-            )
-        except Http404:
-            continue
-    return found
+    return _personnes_visibles(request, rights.doublons_de(personne=personne, user=request.user))
 
 
 @require_http_methods(["GET", "POST"])

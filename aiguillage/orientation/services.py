@@ -62,6 +62,7 @@ class Regles:
     trace: bytes
     empreinte: str  # the answer's identifier (``ReponseRegles.empreinte``)
     reseaux: tuple[str, ...]  # the competent operators' networks, in the decision's order
+    hors_cep: tuple[str, ...]  # the other places' networks, in the decision's order
     version_regles: str
 
 
@@ -85,6 +86,7 @@ def regles_pour(situation: rules.Situation) -> Regles:
         trace=orjson.dumps(trace),
         empreinte=reponse_empreinte(decision, trace),
         reseaux=tuple(o["reseau"] for o in decision["operateurs"]),
+        hors_cep=tuple(h["reseau"] for h in decision["hors_cep"]),
         version_regles=decision["version_regles"],
     )
 
@@ -146,12 +148,9 @@ def _decide(situation: dict, *, on: date | None) -> _Decided:
     regles = regles_pour(checked)
     sites = {}
     if commune is not None:
-        decision = orjson.loads(regles.decision)
-        for entry in [*decision["operateurs"], *decision["hors_cep"]]:
-            page = site_search(
-                commune=commune.code, reseau=entry["reseau"], per_page=SITES_PER_NETWORK
-            )
-            sites[entry["reseau"]] = [_site_summary(r) for r in page.results]
+        for reseau in (*regles.reseaux, *regles.hors_cep):
+            page = site_search(commune=commune.code, reseau=reseau, per_page=SITES_PER_NETWORK)
+            sites[reseau] = [_site_summary(r) for r in page.results]
     return _Decided(checked, regles, commune, sites)
 
 

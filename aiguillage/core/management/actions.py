@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
+from datetime import date
+
+from django.core.management.base import BaseCommand, CommandError
 
 
 class CommandeAActions(BaseCommand):
@@ -22,3 +24,15 @@ class CommandeAActions(BaseCommand):
 
     def handle(self, *args, action, **options):
         getattr(self, "_" + action)(**options)
+
+
+def date_option(value: str | None) -> date | None:
+    """A command's ``--date AAAA-MM-JJ`` (``None`` when not given), or a French error."""
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise CommandError(
+            f"--date : « {value} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-07-20)."
+        ) from exc

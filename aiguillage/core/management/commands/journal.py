@@ -7,22 +7,11 @@ counts what would be deleted without writing anything.
 
 from __future__ import annotations
 
-from datetime import date
-
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 
-from aiguillage.core.management.actions import CommandeAActions
+from aiguillage.core.management.actions import CommandeAActions, date_option
 from aiguillage.core.retention import journal_purger
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(
-            f"--date : « {value} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-07-20)."
-        ) from exc
 
 
 class Command(CommandeAActions):
@@ -47,7 +36,7 @@ class Command(CommandeAActions):
 
     def _purger(self, *, date: str | None, dry_run: bool, **_):
         try:
-            rapport = journal_purger(aujourd_hui=_date(date) if date else None, dry_run=dry_run)
+            rapport = journal_purger(aujourd_hui=date_option(date), dry_run=dry_run)
         except ImproperlyConfigured as exc:
             raise CommandError(str(exc)) from exc
         self.stdout.write(("Simulation — " if dry_run else "") + str(rapport))

@@ -7,22 +7,9 @@ docs/adressages-donnees-personnelles.md). ``--date`` replays a given day (tests,
 
 from __future__ import annotations
 
-from datetime import date
-
-from django.core.management.base import CommandError
-
-from aiguillage.core.management.actions import CommandeAActions
+from aiguillage.core.management.actions import CommandeAActions, date_option
 from aiguillage.referrals.reminders import relances_envoyer
 from aiguillage.referrals.retention import purger
-
-
-def _date(value: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise CommandError(
-            f"--date : « {value} » n'est pas une date au format AAAA-MM-JJ (ex. 2026-07-20)."
-        ) from exc
 
 
 class Command(CommandeAActions):
@@ -52,7 +39,7 @@ class Command(CommandeAActions):
         self._common(parser)
 
     def _relancer(self, *, date: str | None, dry_run: bool, **_):
-        rapport = relances_envoyer(aujourd_hui=_date(date) if date else None, dry_run=dry_run)
+        rapport = relances_envoyer(aujourd_hui=date_option(date), dry_run=dry_run)
         if dry_run:
             for public_id, niveau in rapport.actions:
                 self.stdout.write(f"  {niveau} : adressage {public_id}")
@@ -64,5 +51,5 @@ class Command(CommandeAActions):
         self._common(parser)
 
     def _purger(self, *, date: str | None, dry_run: bool, **_):
-        rapport = purger(aujourd_hui=_date(date) if date else None, dry_run=dry_run)
+        rapport = purger(aujourd_hui=date_option(date), dry_run=dry_run)
         self.stdout.write(("Simulation — " if dry_run else "") + str(rapport))

@@ -118,7 +118,9 @@ def browser():
 
 @pytest.fixture
 def page(browser):
-    context = browser.new_context(locale="fr-FR", viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        locale="fr-FR", viewport={"width": 1280, "height": 900}, reduced_motion="reduce"
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     yield page
@@ -134,10 +136,18 @@ def axe():
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
+# Contexts ask for reduced motion (Bootstrap then drops its transitions) and the audit waits for
+# any animation still running: axe-core measured a button's contrast half-way through the colour
+# transition from Bootstrap's blue to the theme's when the copied page's stylesheets arrived one
+# after the other (CI, stop 9).
+_ANIMATIONS_DONE = "() => Promise.all(document.getAnimations().map((a) => a.finished))"
+
 
 def no_javascript_page(browser, **options):
     """A page with JavaScript disabled, as some people browse (and as the portal must work)."""
-    context = browser.new_context(java_script_enabled=False, locale="fr-FR", **options)
+    context = browser.new_context(
+        java_script_enabled=False, locale="fr-FR", reduced_motion="reduce", **options
+    )
     context.set_default_timeout(10_000)
     page = context.new_page()
     page.aiguillage_no_js = True
@@ -149,7 +159,9 @@ def _axe_target(page):
     same stylesheets, through a <base>) in a JavaScript-enabled page of the same browser."""
     if not getattr(page, "aiguillage_no_js", False):
         return page, None
-    context = page.context.browser.new_context(locale="fr-FR", viewport=page.viewport_size)
+    context = page.context.browser.new_context(
+        locale="fr-FR", viewport=page.viewport_size, reduced_motion="reduce"
+    )
     copy = context.new_page()
     html = page.content().replace("<head>", f'<head><base href="{page.url}">', 1)
     copy.set_content(html, wait_until="load")
@@ -162,6 +174,7 @@ def check_accessibility(axe, page, name: str) -> None:
     page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
     target, context = _axe_target(page)
     try:
+        target.evaluate(_ANIMATIONS_DONE)
         results = axe.run(
             target,
             options={

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from aiguillage.core.forms import StyledFormMixin
+from aiguillage.core.telephones import telephone_affiche
 from aiguillage.directory.models import Desserte, Reseau, Site, Structure
 from aiguillage.directory.selectors import territory_filter
 from aiguillage.referrals.models import (
@@ -663,7 +664,8 @@ class PersonneForm(StyledFormMixin, forms.Form):
             "date_naissance": personne.date_naissance,
             "commune": commune_label(personne.commune) if personne.commune else "",
             "courriel": personne.courriel,
-            "telephone": personne.telephone,
+            # As the pages show it ("04 65 …"); the same digits submitted back are no change.
+            "telephone": telephone_affiche(personne.telephone),
             "preference_contact": personne.preference_contact,
             "contact_uniquement_ainsi": personne.contact_uniquement_ainsi,
             "version": personne.modifiee_le.isoformat(),

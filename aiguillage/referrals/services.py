@@ -21,6 +21,7 @@ from django.utils import timezone
 from aiguillage.accounts.access import member_structure_ids
 from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
+from aiguillage.core.telephones import telephone_chiffres
 from aiguillage.referrals import workflow
 from aiguillage.referrals.access import personne_champs_modifiables, sides_for
 from aiguillage.referrals.models import (
@@ -181,6 +182,15 @@ def _valeur_propre(champ: str, valeur):
     return valeur or None  # date_naissance, commune
 
 
+def _change(champ: str, valeur, fiche: Personne) -> bool:
+    """Whether the value changes the record; a phone number written another way
+    ("04 65 71 78 28" for "+33465717828") is the same number."""
+    actuelle = getattr(fiche, champ)
+    if champ == "telephone" and valeur and actuelle:
+        return telephone_chiffres(valeur) != telephone_chiffres(actuelle)
+    return valeur != actuelle
+
+
 def _correction_erreurs(valeurs: dict, changes: set[str]) -> dict[str, str]:
     """The record's rules on the values it would have, and the format of what changes."""
     erreurs = _personne_erreurs(valeurs)
@@ -272,7 +282,7 @@ def personne_modifier(
             "rechargez la page, vérifiez ses informations et refaites vos corrections."
         )
     nouvelles = {champ: _valeur_propre(champ, valeur) for champ, valeur in data.items()}
-    changes = [c for c in CHAMPS_PERSONNE if c in nouvelles and nouvelles[c] != getattr(fiche, c)]
+    changes = [c for c in CHAMPS_PERSONNE if c in nouvelles and _change(c, nouvelles[c], fiche)]
     valeurs = {champ: getattr(fiche, champ) for champ in CHAMPS_PERSONNE} | nouvelles
     erreurs = _correction_erreurs(valeurs, set(changes))
     if erreurs:

@@ -1,5 +1,6 @@
 import pytest
 
+from aiguillage.core.telephones import telephone_chiffres
 from aiguillage.core.templatetags.aiguillage import telephone
 
 
@@ -14,3 +15,17 @@ from aiguillage.core.templatetags.aiguillage import telephone
 )
 def test_telephone(raw, shown):
     assert telephone(raw) == shown
+
+
+@pytest.mark.parametrize(
+    ("written", "digits"),
+    [
+        ("+33 4 65 71 78 28", "0465717828"),
+        ("04.65.71.78.28", "0465717828"),
+        ("0033465717828", "0033465717828"),
+        ("+41 22 000", "4122000"),
+        (None, ""),
+    ],
+)
+def test_telephone_chiffres(written, digits):
+    assert telephone_chiffres(written) == digits

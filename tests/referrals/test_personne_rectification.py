@@ -256,6 +256,33 @@ def test_nothing_changed_writes_nothing(client, dossier):
     assert not _updates().exists()
 
 
+def test_a_phone_stored_internationally_is_shown_as_read_and_unchanged_when_posted_back(
+    client, dossier
+):
+    """The form shows "+33199001234" the way the pages do; posting it back as shown is no
+    change (nothing written, nothing in the audit log), and a different number still is one."""
+    Personne.objects.filter(pk=dossier.personne.pk).update(telephone="+33199001234")
+    dossier.personne.refresh_from_db()
+    client.force_login(dossier.emetteur)
+
+    page = body(client.get(_url(dossier.personne)))
+    assert 'value="01 99 00 12 34"' in page
+    response = client.post(
+        _url(dossier.personne), _form(dossier.personne, telephone="01 99 00 12 34")
+    )
+
+    assert response.status_code == 302
+    assert "Aucune modification" in body(client.get(response.url))
+    assert not _updates().exists()
+    dossier.personne.refresh_from_db()
+    assert dossier.personne.telephone == "+33199001234"
+
+    client.post(_url(dossier.personne), _form(dossier.personne, telephone="01 99 00 12 35"))
+    dossier.personne.refresh_from_db()
+    assert dossier.personne.telephone == "01 99 00 12 35"
+    assert _updates().get().details["champs_modifies"] == ["telephone"]
+
+
 def test_a_full_access_co_accompaniment_member_may_correct(client, dossier):
     """A member with full access sees (and corrects) what the co-accompaniment's consent
     shares; a partner with the "parcours" level has no person page at all."""

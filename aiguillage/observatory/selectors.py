@@ -13,7 +13,8 @@ Concept map::
 
     region_analysis / previous_analysis ──► the engine's dict (current / previous 12 months)
     territory_network ──► drawing.network_drawing (SVG + legend + tables)
-    region_map ──► drawing.region_tiles;  comparison_rows, trend_rows ──► tables
+    region_map ──► region_map.departements_map (real boundaries, platform régions) or
+        drawing.region_tiles;  comparison_rows, trend_rows ──► tables
     region_payload / territory_payload ──► the JSON of the exports and the API
 """
 
@@ -40,6 +41,7 @@ from aiguillage.observatory.platform import (
     platform_region_ensure,
     platform_region_get,
 )
+from aiguillage.observatory.region_map import departements_map
 from aiguillage.observatory.simulation import region_simulate
 
 LABELS = {
@@ -213,11 +215,20 @@ def territory_network(region: SimulatedRegion, code: str):
     return _drawing(*_key(region), code, end, title)
 
 
-def region_map(region: SimulatedRegion) -> drawing.TileMap:
-    tiles = [
-        drawing.Tile(t["territoire"], t["configuration"], t["confiance"])
-        for t in region_analysis(region)["territoires"]
-    ]
+def region_map(region) -> drawing.RegionMap:
+    """The région's départements on their boundaries when they all have one (platform
+    régions: one query), else one schematic tile per territory (simulated régions)."""
+    territories = region_analysis(region)["territoires"]
+    if isinstance(region, PlatformRegion):
+        found = departements_map(
+            region_code=region.region_code,
+            territories=territories,
+            title=f"{region.nom} : configuration de chaque département",
+            labels=LABELS,
+        )
+        if found is not None:
+            return found
+    tiles = [drawing.Tile(t["territoire"], t["configuration"], t["confiance"]) for t in territories]
     return drawing.region_tiles(
         tiles, title=f"{region.nom} : configuration de chaque territoire", labels=LABELS
     )

@@ -4,7 +4,8 @@
 cosine of the mean latitude (good enough at the scale of a région), scales them into a view box
 and returns one SVG path per territory. Colours come from ``classify`` (quantile-free, fixed
 buckets) so that a legend can state exactly what each colour means; the same figures must also be
-given in a table next to the map for people who cannot see it.
+given in a table next to the map for people who cannot see it. ``representative_point`` gives a
+point inside a territory (where to write its label), to pass to ``svg_map`` as a marker.
 """
 
 from __future__ import annotations
@@ -13,7 +14,15 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-__all__ = ["SEQUENTIAL_PALETTE", "MapShape", "SvgMap", "classify", "svg_map"]
+__all__ = [
+    "SEQUENTIAL_PALETTE",
+    "MapMarker",
+    "MapShape",
+    "SvgMap",
+    "classify",
+    "representative_point",
+    "svg_map",
+]
 
 # Light to dark blues; each step keeps ≥ 3:1 against white borders for the darker half.
 SEQUENTIAL_PALETTE = ("#eef3f9", "#c6d9ee", "#8fb5dc", "#4f86c0", "#1f4e8c")
@@ -94,6 +103,63 @@ def svg_map(
         if lat is not None and lon is not None
     ]
     return SvgMap(width=width, height=height, shapes=shapes, markers=placed)
+
+
+def _area_centroid(ring: Sequence[Sequence[float]]) -> tuple[float, float, float]:
+    """(signed area, centroid x, centroid y) of a closed or open ring (shoelace formula)."""
+    area = cx = cy = 0.0
+    for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
+        cross = x0 * y1 - x1 * y0
+        area += cross
+        cx += (x0 + x1) * cross
+        cy += (y0 + y1) * cross
+    if abs(area) < 1e-12:  # degenerate ring: the mean of its points
+        return 0.0, sum(p[0] for p in ring) / len(ring), sum(p[1] for p in ring) / len(ring)
+    return area / 2, cx / (3 * area), cy / (3 * area)
+
+
+def _crossings(rings: Sequence[Sequence[Sequence[float]]], y: float) -> list[float]:
+    """The x where the horizontal line at ``y`` crosses the rings' edges, sorted."""
+    xs = []
+    for ring in rings:
+        for (x0, y0), (x1, y1) in zip(ring, [*ring[1:], ring[0]], strict=True):
+            if (y0 > y) != (y1 > y):
+                xs.append(x0 + (y - y0) * (x1 - x0) / (y1 - y0))
+    return sorted(xs)
+
+
+def representative_point(geometry: dict | None) -> tuple[float, float] | None:
+    """A point (lon, lat) inside the largest polygon of a GeoJSON (Multi)Polygon, to write a
+    label on: its centroid when the centroid lies inside, else the middle of the widest inside
+    stretch of the horizontal line through the centroid. None without geometry."""
+    if not geometry:
+        return None
+    polygons = (
+        [geometry["coordinates"]]
+        if geometry["type"] == "Polygon"
+        else geometry["coordinates"]
+        if geometry["type"] == "MultiPolygon"
+        else []
+    )
+    polygons = [p for p in polygons if p and p[0]]
+    if not polygons:
+        return None
+
+    def outer_area(polygon) -> float:
+        return abs(_area_centroid(polygon[0])[0])
+
+    polygon = max(polygons, key=outer_area)
+    _, x, y = _area_centroid(polygon[0])
+    xs = _crossings(polygon, y)
+    # even-odd rule over the outer ring and the holes: inside when an odd number of crossings
+    # lie to the left of the point
+    if sum(1 for cx in xs if cx < x) % 2 == 1:
+        return x, y
+    stretches = list(zip(xs[::2], xs[1::2], strict=False))
+    if not stretches:
+        return x, y
+    left, right = max(stretches, key=lambda s: s[1] - s[0])
+    return (left + right) / 2, y
 
 
 def classify(value: int, bounds: Sequence[int], palette: Sequence[str] = SEQUENTIAL_PALETTE) -> str:

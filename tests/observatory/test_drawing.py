@@ -97,3 +97,76 @@ def test_french_numbers():
     assert drawing.fr(400.0) == "400"
     assert drawing.fr(-0.05) == "−0,05"
     assert drawing.fr(None) == "—"
+
+
+def _square(x, y, size):
+    return f"M{x},{y}L{x + size},{y}L{x + size},{y + size}L{x},{y + size}Z"
+
+
+AREAS = [
+    drawing.Area("73", "Savoie", _square(10, 10, 200), 110, 110, "2", 0.55),
+    drawing.Area("42", "Loire", _square(210, 10, 200), 310, 110, "mixte", 0.2),
+    drawing.Area("01", "Ain", _square(10, 210, 200), 110, 310),  # context: not analysed
+]
+
+
+def test_boundary_map_fills_each_territory_with_its_pattern_and_writes_its_configuration():
+    result = drawing.region_boundaries(
+        AREAS, width=420, height=420, title="Région R", labels={"2": "Deux"}
+    )
+    svg = result.svg
+    assert svg.startswith("<svg") and 'role="img"' in svg
+    assert '<title id="carte-titre">Région R</title>' in svg and '<desc id="carte-desc">' in svg
+    assert svg.split("</defs>")[1].count("<path ") == 3  # the patterns have their own paths
+    assert svg.count('class="contour"') == 2 and svg.count('class="contour-contexte"') == 1
+    assert f'<path d="{_square(10, 10, 200)}" fill="url(#carte-motif-2)"' in svg
+    assert f'<path d="{_square(210, 10, 200)}" fill="url(#carte-motif-mixte)"' in svg
+    assert f'<path d="{_square(10, 210, 200)}" fill="#ffffff"' in svg
+    assert '<pattern id="carte-motif-2"' in svg and '<pattern id="carte-motif-mixte"' in svg
+    assert '<pattern id="carte-motif-1"' not in svg  # only the configurations present
+    for code, conf in (("73", "2"), ("42", "mixte")):  # never colour alone: code and « Conf. »
+        label = re.search(f'<g class="etiquette" data-territoire="{code}">(.*?)</g>', svg)
+        assert f">{code}</text>" in label.group(1) and f">Conf. {conf}</text>" in label.group(1)
+    assert 'data-territoire="01">' not in re.search('<g class="etiquettes">.*', svg).group(0)
+    assert ">01</text>" in svg and "Conf. " not in svg.split('class="etiquette-contexte"')[1]
+    assert "1 en configuration 2, 1 en configuration mixte" in svg
+    assert "1 autre territoire de la région, non analysé" in svg
+    assert "<title>Savoie (73) : configuration 2, confiance 0,55</title>" in svg
+    assert result.counts == [("2", 1), ("mixte", 1)] and not result.schematic
+    assert result.unanalysed == 1 and "<svg" in result.unanalysed_swatch
+    tiles = drawing.region_tiles([drawing.Tile("T", "2", 0.5)], title="T", labels={"2": "Deux"})
+    assert result.legend == tiles.legend  # the same patterns and words as the tiles
+
+
+def test_small_territories_keep_their_outline_visible_and_get_a_leader_line():
+    crowded = [
+        drawing.Area("75", "Paris", _square(200, 200, 10), 205, 205, "1", 0.9),
+        drawing.Area("92", "Hauts-de-Seine", _square(190, 200, 10), 195, 205, "2", 0.9),
+        drawing.Area("77", "Seine-et-Marne", _square(0, 0, 400), 215, 215, "3", 0.9),
+    ]
+    svg = drawing.region_boundaries(crowded, width=400, height=400, title="IDF", labels={}).svg
+    boxes = [
+        tuple(float(v) for v in box)
+        for box in re.findall(
+            r'<rect x="([\d.]+)" y="([\d.]+)" width="([\d.]+)" height="([\d.]+)" rx="4"', svg
+        )
+    ]
+    assert len(boxes) == 3
+    for i, (x, y, w, h) in enumerate(boxes):
+        assert x >= 0 and x + w <= 400 and y >= 0 and y + h <= 400
+        for x2, y2, w2, h2 in [*boxes[i + 1 :], (190, 200, 20, 10)]:  # nor on the small ones
+            assert x + w <= x2 or x2 + w2 <= x or y + h <= y2 or y2 + h2 <= y
+    # every label is led back to its point: the small territories' labels cannot sit on them,
+    # and the large one's, centred on a point next to them, would cover them
+    assert svg.count('<line x1="205.0" y1="205.0"') == 1 and svg.count('<line x1="195.0"') == 1
+    assert svg.count('<line x1="215.0" y1="215.0"') == 1
+    assert svg.count('<circle cx="205.0" cy="205.0"') == 1
+
+
+def test_a_narrow_region_is_centred_in_the_frame():
+    svg = drawing.region_boundaries(
+        AREAS[:1], width=620, height=420, title="R", labels={}, offset_x=200
+    ).svg
+    assert 'viewBox="0 0 620 420"' in svg and '<g transform="translate(200.0 0)">' in svg
+    box = re.search(r'<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"', svg.split("</defs>")[1])
+    assert float(box.group(1)) + float(box.group(2)) / 2 == 310  # 110 + 200: on its point

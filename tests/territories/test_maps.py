@@ -2,7 +2,7 @@
 
 import pytest
 
-from aiguillage.territories.maps import SEQUENTIAL_PALETTE, classify, svg_map
+from aiguillage.territories.maps import SEQUENTIAL_PALETTE, classify, representative_point, svg_map
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [1, 0], [1, 1], [0, 1], [0, 0]]]}
 FAR = {"type": "MultiPolygon", "coordinates": [[[[2, 0], [3, 0], [3, 1], [2, 0]]]]}
@@ -46,3 +46,52 @@ def test_markers_are_placed_inside_the_shape_and_survive_localisation():
     carte = svg_map([("a", "A", SQUARE, "#000")], markers=[(0.5, 0.25, "m")], width=104, margin=2)
     marker = carte.markers[0]
     assert (marker.x, marker.y) == ("27.0", "52.0")  # lon 0.25 → x, lat 0.5 → y (north up)
+
+
+U_SHAPE = {  # a U opening upwards: its centroid lies in the gap, outside the shape
+    "type": "Polygon",
+    "coordinates": [[[0, 0], [3, 0], [3, 3], [2, 3], [2, 1], [1, 1], [1, 3], [0, 3], [0, 0]]],
+}
+
+
+def _inside(point, ring) -> bool:
+    x, y = point
+    crossings = 0
+    for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True):
+        if (y0 > y) != (y1 > y) and x < x0 + (y - y0) * (x1 - x0) / (y1 - y0):
+            crossings += 1
+    return crossings % 2 == 1
+
+
+def test_representative_point_is_the_centroid_when_inside():
+    assert representative_point(SQUARE) == pytest.approx((0.5, 0.5))
+
+
+def test_representative_point_stays_inside_a_concave_shape():
+    point = representative_point(U_SHAPE)
+    assert not _inside((1.5, point[1]), U_SHAPE["coordinates"][0])  # the centroid is not inside
+    assert _inside(point, U_SHAPE["coordinates"][0])
+
+
+def test_representative_point_of_the_largest_polygon_or_none():
+    island = [[[10, 10], [10.1, 10], [10.1, 10.1], [10, 10]]]
+    multi = {"type": "MultiPolygon", "coordinates": [island, SQUARE["coordinates"]]}
+    assert representative_point(multi) == pytest.approx((0.5, 0.5))
+    assert representative_point(None) is None
+
+
+def test_every_bundled_departement_gets_a_point_inside_it():
+    import gzip
+    import json
+
+    from aiguillage.territories.services import DATA_DIR
+
+    with gzip.open(DATA_DIR / "boundaries" / "departements.geojson.gz", "rt") as handle:
+        features = json.load(handle)["features"]
+    for feature in features:
+        polygons = feature["geometry"]["coordinates"]
+        point = representative_point(feature["geometry"])
+        assert any(
+            _inside(point, polygon[0]) and not any(_inside(point, h) for h in polygon[1:])
+            for polygon in polygons
+        ), feature["properties"]["code"]

@@ -1,6 +1,11 @@
-"""Shared by the drawings: colours, shapes and patterns (never colour alone), French numbers."""
+"""Shared by the drawings: colours, shapes and patterns (never colour alone), French numbers,
+and what the région's two maps (tiles, boundaries) have in common: their pattern <defs>, their
+legend and what they return (``RegionMap``)."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
 
 from aiguillage.observatory.engine.schema import EMPLOYEE_SIDE, INSERTION, REGION_ANIMATION
 
@@ -116,3 +121,85 @@ def configuration_swatch(configuration: str, pid: str) -> str:
         f'focusable="false"><defs>{pattern_svg(configuration, pid)}</defs>'
         f'<rect x="1" y="1" width="34" height="22" fill="url(#{pid})" stroke="#222222"/></svg>'
     )
+
+
+def pattern_id(configuration: str, id_prefix: str) -> str:
+    return f"{id_prefix}-motif-{configuration}"
+
+
+def pattern_fill(configuration: str, id_prefix: str) -> str:
+    """The SVG fill of a territory in ``configuration``: ``url(#<prefix>-motif-<configuration>)``
+    (defined by ``pattern_defs`` with the same prefix)."""
+    return f"url(#{pattern_id(configuration, id_prefix)})"
+
+
+def configurations_present(configurations) -> list[str]:
+    """The configurations among ``configurations``, in the legend's order (1, 2, 3, mixte)."""
+    return sorted(set(configurations), key=list(CONFIGURATION_STYLES).index)
+
+
+def pattern_defs(configurations, id_prefix: str) -> str:
+    """``<defs>`` with one pattern per configuration present (ids as in ``pattern_fill``)."""
+    present = configurations_present(configurations)
+    return "<defs>" + "".join(pattern_svg(c, pattern_id(c, id_prefix)) for c in present) + "</defs>"
+
+
+def configurations_counted(configurations) -> str:
+    """For a drawing's <desc>: « 2 en configuration 1, 1 en configuration mixte »."""
+    configurations = list(configurations)
+    return ", ".join(
+        f"{configurations.count(c)} en configuration {c}"
+        for c in configurations_present(configurations)
+    )
+
+
+def region_map_open(
+    width: float,
+    height: float,
+    *,
+    title: str,
+    desc: str,
+    id_prefix: str,
+    configurations,
+    css_class: str = "obs-carte",
+) -> str:
+    """A région map's opening: ``<svg role="img">`` named by its <title> and <desc>, and the
+    patterns of the configurations present."""
+    return (
+        f'<svg class="{css_class}" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-labelledby="{id_prefix}-titre {id_prefix}-desc" '
+        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">'
+        f'<title id="{id_prefix}-titre">{escape(title)}</title>'
+        f'<desc id="{id_prefix}-desc">{escape(desc)}</desc>'
+        + pattern_defs(configurations, id_prefix)
+    )
+
+
+@dataclass(frozen=True)
+class RegionMap:
+    """A région's map, as tiles (``schematic``) or on the territories' real boundaries."""
+
+    svg: str
+    legend: list[tuple[str, str, str, str]]  # (configuration, label, pattern in words, swatch)
+    counts: list[tuple[str, int]]  # (configuration, territories), configurations present
+    schematic: bool = True
+    unanalysed: int = 0  # territories drawn for context only (no structure, not analysed)
+    unanalysed_swatch: str = ""
+
+
+def region_map_legend(labels: dict[str, str], id_prefix: str) -> list[tuple[str, str, str, str]]:
+    """The four configurations, each with its label, its pattern in words and a swatch."""
+    return [
+        (
+            c,
+            labels.get(c, c),
+            CONFIGURATION_STYLES[c][2],
+            configuration_swatch(c, f"{id_prefix}-legende-{c}"),
+        )
+        for c in CONFIGURATION_STYLES
+    ]
+
+
+def region_map_counts(configurations) -> list[tuple[str, int]]:
+    configurations = list(configurations)
+    return [(c, configurations.count(c)) for c in configurations_present(configurations)]

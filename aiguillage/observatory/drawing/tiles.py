@@ -8,10 +8,13 @@ from dataclasses import dataclass
 from html import escape
 
 from aiguillage.observatory.drawing.common import (
-    CONFIGURATION_STYLES,
-    configuration_swatch,
+    RegionMap,
+    configurations_counted,
     fr,
-    pattern_svg,
+    pattern_fill,
+    region_map_counts,
+    region_map_legend,
+    region_map_open,
 )
 
 
@@ -22,11 +25,7 @@ class Tile:
     confidence: float
 
 
-@dataclass(frozen=True)
-class TileMap:
-    svg: str
-    legend: list[tuple[str, str, str, str]]  # (configuration, label, pattern in words, swatch)
-    counts: list[tuple[str, int]]  # (configuration, territories), configurations present
+TileMap = RegionMap  # the name this module gave it first
 
 
 def region_tiles(
@@ -36,7 +35,7 @@ def region_tiles(
     labels: dict[str, str],
     id_prefix: str = "carte",
     columns: int | None = None,
-) -> TileMap:
+) -> RegionMap:
     """A schematic map: one tile per territory (no boundaries are drawn: the codes say where),
     filled with its configuration's pattern, with the code, the configuration and the confidence
     written on it."""
@@ -45,21 +44,20 @@ def region_tiles(
     rows = math.ceil(n / columns) if n else 1
     tw, th, gap = 180, 110, 12
     width, height = columns * (tw + gap) + gap, rows * (th + gap) + gap
-    present = sorted({t.configuration for t in tiles}, key=list(CONFIGURATION_STYLES).index)
-    defs = "".join(pattern_svg(c, f"{id_prefix}-motif-{c}") for c in present)
-    counts = ", ".join(
-        f"{sum(t.configuration == c for t in tiles)} en configuration {c}" for c in present
-    )
+    configurations = [t.configuration for t in tiles]
     desc = (
-        f"Carte schématique de {n} territoires (une tuile par territoire) : {counts}. "
-        "Le tableau de comparaison donne le détail."
+        f"Carte schématique de {n} territoires (une tuile par territoire) : "
+        f"{configurations_counted(configurations)}. Le tableau de comparaison donne le détail."
     )
     parts = [
-        f'<svg class="obs-carte" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{id_prefix}-titre {id_prefix}-desc" '
-        'xmlns="http://www.w3.org/2000/svg" preserveAspectRatio="xMidYMid meet">',
-        f'<title id="{id_prefix}-titre">{escape(title)}</title>',
-        f'<desc id="{id_prefix}-desc">{escape(desc)}</desc><defs>{defs}</defs>',
+        region_map_open(
+            width,
+            height,
+            title=title,
+            desc=desc,
+            id_prefix=id_prefix,
+            configurations=configurations,
+        )
     ]
     for i, tile in enumerate(tiles):
         x = gap + (i % columns) * (tw + gap)
@@ -71,7 +69,7 @@ def region_tiles(
             f'<rect x="{x}" y="{y}" width="{tw}" height="{th}" rx="6" fill="#ffffff" '
             'stroke="#222222" stroke-width="1.5"/>'
             f'<rect x="{x + 1}" y="{y + 1}" width="{tw - 2}" height="{th - band - 1}" rx="5" '
-            f'fill="url(#{id_prefix}-motif-{tile.configuration})"/>'
+            f'fill="{pattern_fill(tile.configuration, id_prefix)}"/>'
             f'<rect x="{x + tw / 2 - 44}" y="{y + 12}" width="88" height="34" rx="4" '
             'fill="#ffffff" stroke="#222222"/>'
             f'<text x="{x + tw / 2}" y="{y + 35}" text-anchor="middle" font-size="15" '
@@ -82,14 +80,8 @@ def region_tiles(
             f"confiance {fr(tile.confidence)}</text></g>"
         )
     parts.append("</svg>")
-    legend = [
-        (
-            c,
-            labels.get(c, c),
-            CONFIGURATION_STYLES[c][2],
-            configuration_swatch(c, f"{id_prefix}-legende-{c}"),
-        )
-        for c in CONFIGURATION_STYLES
-    ]
-    tally = [(c, sum(t.configuration == c for t in tiles)) for c in present]
-    return TileMap(svg="".join(parts), legend=legend, counts=tally)
+    return RegionMap(
+        svg="".join(parts),
+        legend=region_map_legend(labels, id_prefix),
+        counts=region_map_counts(configurations),
+    )

@@ -1,14 +1,27 @@
 """The API's errors in French, each naming what is wrong, with ninja's status codes unchanged.
 
-Our endpoints already raise ``HttpError(status, "champ : message en français")``; those pass
-through untouched (``{"detail": "…"}``). This module translates what django-ninja answers by
-itself:
+Concept map:
 
+- one body for every **422**, whoever finds the problem:
+  ``{"detail": "champ : message; …", "erreurs": [{"champ", "emplacement", "message", "type"}]}``;
+  ``detail`` is the French summary, ``erreurs`` has one item per problem: ``champ`` is the field
+  as the client sends it (``personne.nom``, ``destinataires[0]``, ``Idempotency-Key``), ``null``
+  for the request as a whole; ``emplacement`` is ninja's (``body``, ``form``, ``file``,
+  ``query``, ``path``, ``header``); ``type`` is pydantic's error type
+  (https://docs.pydantic.dev/latest/errors/validation_errors/), or ``metier`` for our rules.
+  ``NinjaAPIEnFrancais.get_openapi_schema`` lists it (``ErreursValidation``) on every operation
+  that reads an input;
 - request-format validation (pydantic: a missing field, a wrong type, a value out of bounds, in
-  the body, the query string, the path or a form) → **422**
-  ``{"detail": "champ : message; …", "erreurs": [{"champ", "emplacement", "message", "type"}]}``:
-  ``detail`` reads like our own 422s; ``erreurs`` has one item per problem, ``type`` being
-  pydantic's error type (https://docs.pydantic.dev/latest/errors/validation_errors/);
+  the body, the query string, the path or a form) is ninja's ``ValidationError``, translated
+  here (``validation_body``, the messages by type in ``traductions.py``);
+- the platform's rules (a service's ``DonneesInvalides`` or ``ValidationError``, a value
+  outside a referential, a structure the user is not a member of…) are raised by the routers as
+  ``RequeteInvalide({champ: message}, emplacement=…)``, never as a bare ``HttpError(422, …)``;
+- the routers' other ``HttpError(status, "message en français")`` (403, 404, 409) pass through
+  untouched (``{"detail": "…"}``).
+
+This module also translates what django-ninja answers by itself:
+
 - ``Http404`` raised inside an API view (our gateways, ``get_object_or_404``) → **404**, with our
   own « X introuvable. » message, else « Commune introuvable. » from the model's verbose name,
   else « Ressource introuvable. » (ninja said « Not Found »);
@@ -24,18 +37,32 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from functools import partial, wraps
 from typing import Any
 
 from asgiref.sync import iscoroutinefunction, markcoroutinefunction
 from django.apps import apps
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.utils.text import capfirst
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Schema
 from ninja.errors import HttpError, Throttled, ValidationError, ValidationErrorContext
 
-__all__ = ["NinjaAPIEnFrancais", "api_view", "message_404", "message_http", "validation_body"]
+from aiguillage.api.traductions import message_pydantic, montre
+
+__all__ = [
+    "ErreurChamp",
+    "ErreursValidation",
+    "NinjaAPIEnFrancais",
+    "RequeteInvalide",
+    "api_view",
+    "message_404",
+    "message_http",
+    "messages_django",
+    "validation_body",
+]
 
 NON_AUTHENTIFIE = (
     "Authentification requise : ouvrez une session sur la plateforme (cookie sessionid)."
@@ -56,187 +83,8 @@ _MESSAGES_NINJA = {
 _CORPS_ILLISIBLE = "Cannot parse request body"  # ``ninja.params.models.BodyModel``
 _GET_OBJECT_OR_404 = re.compile(r"No (?P<modele>\w+) matches the given query\.")
 
-# The values shown in a message (« reçu … »): short scalars only, never a whole object.
-_VALEUR_MAX = 50
-
 
 # --- Validation (422) -------------------------------------------------------------------------
-
-
-def _pluriel(nombre: Any, singulier: str, pluriel: str) -> str:
-    try:
-        return f"{nombre} {singulier if abs(float(nombre)) < 2 else pluriel}"
-    except (TypeError, ValueError):
-        return f"{nombre} {pluriel}"
-
-
-def _possibles(attendu: Any) -> str:
-    """pydantic's ``ctx["expected"]`` (``"'a', 'b' or 'c'"``) as ``a, b, c``."""
-    texte = str(attendu)
-    valeurs = re.findall(r"'((?:[^'\\]|\\.)*)'", texte)
-    if not valeurs:
-        valeurs = [v for v in re.split(r",\s*|\s+or\s+", texte) if v]
-    return ", ".join(valeurs)
-
-
-def _montre(valeur: Any) -> str | None:
-    """A received value as shown in a message, or ``None`` when it is not worth showing."""
-    if isinstance(valeur, str):
-        return f"« {valeur} »" if len(valeur) <= _VALEUR_MAX else None
-    if valeur is None or isinstance(valeur, bool | int | float):
-        return json.dumps(valeur)
-    return None
-
-
-def _ligne_colonne(erreur: str) -> str:
-    """`` (ligne 1, colonne 5)`` from pydantic's English ``"… at line 1 column 5"``."""
-    trouve = re.search(r"line (\d+) column (\d+)", erreur)
-    return f" (ligne {trouve[1]}, colonne {trouve[2]})" if trouve else ""
-
-
-DATE = "date attendue au format AAAA-MM-JJ"
-DATE_HEURE = "date et heure attendues au format AAAA-MM-JJTHH:MM:SS"
-HEURE = "heure attendue au format HH:MM:SS"
-ENTIER = "nombre entier attendu"
-NOMBRE = "nombre attendu"
-BOOLEEN = "true ou false attendu"
-UUID = "identifiant UUID attendu"
-LISTE = "liste attendue"
-OBJET = "objet JSON attendu"
-URL = "adresse web (URL) invalide"
-
-# pydantic error type → French message, from the error's ``ctx``. The types in ``_RECU`` add
-# the value received when it is short.
-_TRADUCTIONS: dict[str, str | Callable[[dict], str]] = {
-    "missing": "champ obligatoire",
-    "extra_forbidden": "champ inconnu",
-    "string_type": "texte attendu",
-    "string_unicode": "texte Unicode valide attendu",
-    "string_too_short": lambda c: (
-        _pluriel(c.get("min_length"), "caractère", "caractères") + " au moins"
-    ),
-    "string_too_long": lambda c: (
-        _pluriel(c.get("max_length"), "caractère", "caractères") + " au plus"
-    ),
-    "string_pattern_mismatch": lambda c: f"format invalide (motif attendu : {c.get('pattern')})",
-    "int_type": ENTIER,
-    "int_parsing": ENTIER,
-    "int_from_float": ENTIER + ", sans décimale",
-    "int_parsing_size": "nombre entier trop grand",
-    "float_type": NOMBRE,
-    "float_parsing": NOMBRE,
-    "finite_number": "nombre fini attendu",
-    "decimal_type": NOMBRE,
-    "decimal_parsing": NOMBRE,
-    "decimal_max_digits": lambda c: (
-        _pluriel(c.get("max_digits"), "chiffre", "chiffres") + " au plus"
-    ),
-    "decimal_max_places": lambda c: (
-        _pluriel(c.get("decimal_places"), "décimale", "décimales") + " au plus"
-    ),
-    "decimal_whole_digits": lambda c: (
-        _pluriel(c.get("whole_digits"), "chiffre", "chiffres") + " au plus avant la virgule"
-    ),
-    "bool_type": BOOLEEN,
-    "bool_parsing": BOOLEEN,
-    "date_type": DATE,
-    "date_parsing": DATE,
-    "date_from_datetime_parsing": DATE,
-    "date_from_datetime_inexact": "date sans heure attendue au format AAAA-MM-JJ",
-    "date_past": "date passée attendue",
-    "date_future": "date future attendue",
-    "datetime_type": DATE_HEURE,
-    "datetime_parsing": DATE_HEURE,
-    "datetime_from_date_parsing": DATE_HEURE,
-    "datetime_object_invalid": DATE_HEURE,
-    "datetime_past": "date et heure passées attendues",
-    "datetime_future": "date et heure futures attendues",
-    "timezone_naive": "date et heure sans fuseau horaire attendues",
-    "timezone_aware": "date et heure avec fuseau horaire attendues",
-    "time_type": HEURE,
-    "time_parsing": HEURE,
-    "uuid_type": UUID,
-    "uuid_parsing": UUID,
-    "uuid_version": lambda c: f"{UUID} (version {c.get('expected_version')})",
-    "enum": lambda c: f"valeur inconnue (possibles : {_possibles(c.get('expected'))})",
-    "literal_error": lambda c: f"valeur inconnue (possibles : {_possibles(c.get('expected'))})",
-    "greater_than": lambda c: f"doit être supérieur à {c.get('gt')}",
-    "greater_than_equal": lambda c: f"doit être supérieur ou égal à {c.get('ge')}",
-    "less_than": lambda c: f"doit être inférieur à {c.get('lt')}",
-    "less_than_equal": lambda c: f"doit être inférieur ou égal à {c.get('le')}",
-    "multiple_of": lambda c: f"doit être un multiple de {c.get('multiple_of')}",
-    "too_short": lambda c: _pluriel(c.get("min_length"), "élément", "éléments") + " au moins",
-    "too_long": lambda c: _pluriel(c.get("max_length"), "élément", "éléments") + " au plus",
-    "list_type": LISTE,
-    "tuple_type": LISTE,
-    "set_type": LISTE,
-    "frozen_set_type": LISTE,
-    "iterable_type": LISTE,
-    "dict_type": OBJET,
-    "model_type": OBJET,
-    "model_attributes_type": OBJET,
-    "dataclass_type": OBJET,
-    "json_invalid": lambda c: "JSON invalide" + _ligne_colonne(str(c.get("error", ""))),
-    "json_type": "texte JSON attendu",
-    "none_required": "doit être vide (null)",
-    "url_type": URL,
-    "url_parsing": URL,
-    "url_syntax_violation": URL,
-    "url_scheme": lambda c: f"{URL} (schémas permis : {_possibles(c.get('expected_schemes'))})",
-    "url_too_long": lambda c: _pluriel(c.get("max_length"), "caractère", "caractères") + " au plus",
-    "bytes_type": "contenu binaire attendu",
-    "is_instance_of": lambda c: f"type {c.get('class')} attendu",
-}
-_RECU = {
-    "string_type",
-    "int_type",
-    "int_parsing",
-    "int_from_float",
-    "float_type",
-    "float_parsing",
-    "decimal_type",
-    "decimal_parsing",
-    "bool_type",
-    "bool_parsing",
-    "date_type",
-    "date_parsing",
-    "date_from_datetime_parsing",
-    "date_from_datetime_inexact",
-    "datetime_type",
-    "datetime_parsing",
-    "datetime_from_date_parsing",
-    "time_type",
-    "time_parsing",
-    "uuid_type",
-    "uuid_parsing",
-    "list_type",
-    "tuple_type",
-    "set_type",
-    "dict_type",
-    "model_type",
-    "model_attributes_type",
-    "url_type",
-    "url_parsing",
-}
-
-
-def _message(erreur: dict) -> str:
-    genre = erreur.get("type", "")
-    ctx = erreur.get("ctx") or {}
-    valeur = _montre(erreur["valeur"]) if "valeur" in erreur else None
-    if genre in {"enum", "literal_error"} and valeur is not None:
-        return f"valeur {valeur} inconnue (possibles : {_possibles(ctx.get('expected'))})."
-    if genre in {"value_error", "assertion_error"} and ctx.get("error"):
-        # Our own validators raise ValueError with a French message (pydantic prefixes
-        # « Value error, » to ``msg``, not to ``ctx``).
-        return str(ctx["error"]).rstrip(".") + "."
-    traduction = _TRADUCTIONS.get(genre)
-    if traduction is None:
-        return f"valeur invalide (erreur « {genre or 'inconnue'} »)."
-    message = traduction(ctx) if callable(traduction) else traduction
-    if genre in _RECU and valeur is not None:
-        message += f" (reçu {valeur})"
-    return message + "."
 
 
 def _chemin(parties: Iterable[Any]) -> str:
@@ -263,30 +111,110 @@ _EMPLACEMENTS = {
 
 
 def erreur_en_francais(erreur: dict) -> dict:
-    """One ninja validation error (``{"type", "loc", "msg", "ctx"}``) as we answer it."""
+    """One ninja validation error (``{"type", "loc", "msg", "ctx"}``) as we answer it;
+    ``champ`` is ``None`` when the problem is the whole body (or query string…), not a field."""
     loc = list(erreur.get("loc") or ())
     emplacement = str(loc[0]) if loc else ""
     champ = erreur.get("champ")
     if champ is None:
         champ = _chemin(loc[1:])
-    if not champ:
-        if not loc and len(erreur) == 1:  # e.g. ``ValidationError([{"cursor": "…"}])``
-            champ = str(next(iter(erreur)))
-        else:
-            champ = _EMPLACEMENTS.get(emplacement, emplacement or "requête")
+    if not champ and not loc and len(erreur) == 1:  # ``ValidationError([{"cursor": "…"}])``
+        champ = str(next(iter(erreur)))
     return {
-        "champ": champ,
+        "champ": champ or None,
         "emplacement": emplacement,
-        "message": _message(erreur),
+        "message": message_pydantic(erreur),
         "type": erreur.get("type", "invalide"),
     }
+
+
+def _nomme(erreur: dict) -> str:
+    """What ``detail`` names: the field, else where the problem is (« corps de la requête »)."""
+    if erreur["champ"]:
+        return erreur["champ"]
+    return _EMPLACEMENTS.get(erreur["emplacement"], erreur["emplacement"] or "requête")
 
 
 def validation_body(errors: list[dict]) -> dict:
     """The 422 body: ``detail`` like our own 422s (``champ : message; …``) and ``erreurs``."""
     erreurs = [erreur_en_francais(e) for e in errors]
-    detail = "; ".join(f"{e['champ']} : {e['message']}" for e in erreurs)
+    detail = "; ".join(f"{_nomme(e)} : {e['message']}" for e in erreurs)
     return {"detail": detail or "Requête invalide.", "erreurs": erreurs}
+
+
+# --- The platform's rules (422) ---------------------------------------------------------------
+
+METIER = "metier"  # the ``type`` of a problem found by our rules rather than by the schema
+
+
+class RequeteInvalide(HttpError):
+    """A 422 found by the platform's rules, answered with the body of a schema error.
+
+    ``erreurs`` maps each field, as ``detail`` names it, to its message or messages; the key
+    ``None`` is the request as a whole (no « champ : » in ``detail``, ``champ: null``).
+    ``emplacement`` says where the fields are (``body``, ``form``, ``file``, ``query``,
+    ``header``, ``path``). ``champs`` gives the field as the client sends it where that differs
+    from the word of ``detail`` (``{"fichier": "fichiers"}``; ``None``: a field the service
+    sets, not the client). ``detail`` replaces the summary built from ``erreurs``
+    (``champ : message; …``, one field's messages joined by a space), to keep a published
+    text."""
+
+    def __init__(
+        self,
+        erreurs: Mapping[str | None, str | Iterable[str]],
+        *,
+        emplacement: str = "body",
+        champs: Mapping[str, str | None] | None = None,
+        detail: str | None = None,
+    ) -> None:
+        champs = champs or {}
+        parties: list[str] = []
+        self.erreurs: list[dict] = []
+        for nom, messages in erreurs.items():
+            textes = [messages] if isinstance(messages, str) else [str(m) for m in messages]
+            parties.append(f"{nom} : {' '.join(textes)}" if nom else " ".join(textes))
+            champ = champs.get(nom, nom) if nom else None
+            self.erreurs += [
+                {"champ": champ, "emplacement": emplacement, "message": texte, "type": METIER}
+                for texte in textes
+            ]
+        super().__init__(422, detail or "; ".join(parties) or "Requête invalide.")
+
+    def body(self) -> dict:
+        return {"detail": self.message, "erreurs": self.erreurs}
+
+
+def messages_django(exc: DjangoValidationError) -> dict[str | None, list[str]]:
+    """A Django ``ValidationError`` (a service's ``full_clean``…) as ``{champ: [messages]}``
+    for ``RequeteInvalide``; the errors of no field (``__all__``) under ``None``."""
+    if not hasattr(exc, "error_dict"):
+        return {None: exc.messages}
+    return {
+        None if champ == NON_FIELD_ERRORS else champ: messages
+        for champ, messages in exc.message_dict.items()
+    }
+
+
+class ErreurChamp(Schema):
+    champ: str | None = Field(
+        ...,
+        description="Le champ tel que vous l'envoyez (`motif`, `personne.nom`, "
+        "`destinataires[0]`, `Idempotency-Key`) ; null : la requête dans son ensemble",
+    )
+    emplacement: str = Field(..., description="body, form, file, query, path ou header")
+    message: str = Field(..., description="Le problème, en français")
+    type: str = Field(
+        ...,
+        description="Type d'erreur pydantic (`missing`, `int_parsing`, `enum`…) ou `metier` "
+        "(règle de la plateforme : valeur inconnue du référentiel, structure inconnue…)",
+    )
+
+
+class ErreursValidation(Schema):
+    """Requête invalide : le schéma ou une règle de la plateforme."""
+
+    detail: str = Field(..., description="Résumé en français : « champ : message; … »")
+    erreurs: list[ErreurChamp] = Field(..., description="Un élément par problème")
 
 
 # --- 404 and ninja's own HttpError ------------------------------------------------------------
@@ -342,6 +270,24 @@ def _on_http_error(request: HttpRequest, exc: HttpError, api: NinjaAPI):
     return api.create_response(request, {"detail": message_http(exc)}, status=exc.status_code)
 
 
+def _on_requete_invalide(request: HttpRequest, exc: RequeteInvalide, api: NinjaAPI):
+    return api.create_response(request, exc.body(), status=exc.status_code)
+
+
+def _refusable(parametre: dict) -> bool:
+    """Whether a parameter may be refused: any but a text in the path (``{slug}``), which
+    always converts (a path ``{public_id}`` may not be a UUID, a ``{site_id}`` an integer)."""
+    schema = parametre.get("schema") or {}
+    texte = schema.get("type") == "string" and not set(schema) - {"type", "title", "description"}
+    return parametre.get("in") != "path" or not texte
+
+
+_REPONSE_422 = (
+    "Requête invalide : le schéma ou une règle de la plateforme. `detail` résume en français, "
+    "`erreurs` nomme chaque champ fautif."
+)
+
+
 class NinjaAPIEnFrancais(NinjaAPI):
     """ninja's API whose own errors are French and name the field (see the module's doc)."""
 
@@ -350,6 +296,32 @@ class NinjaAPIEnFrancais(NinjaAPI):
         self.add_exception_handler(ValidationError, partial(_on_validation_error, api=self))
         self.add_exception_handler(Http404, partial(_on_404, api=self))
         self.add_exception_handler(HttpError, partial(_on_http_error, api=self))
+        self.add_exception_handler(RequeteInvalide, partial(_on_requete_invalide, api=self))
+
+    def get_openapi_schema(self, *, path_prefix=None, path_params=None):
+        """ninja's schema plus our 422 (``ErreursValidation``) on every operation that reads a
+        body, a form, the query string, a header or the path (ninja lists none)."""
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        modele = ErreursValidation.model_json_schema(ref_template="#/components/schemas/{model}")
+        composants = schema.setdefault("components", {}).setdefault("schemas", {})
+        composants.update(modele.pop("$defs", {}))
+        composants[ErreursValidation.__name__] = modele
+        reponse = {
+            "description": _REPONSE_422,
+            "content": {
+                self.renderer.media_type: {
+                    "schema": {"$ref": f"#/components/schemas/{ErreursValidation.__name__}"}
+                }
+            },
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                parametres = operation.get("parameters") or []
+                if "requestBody" in operation or any(map(_refusable, parametres)):
+                    responses = operation.setdefault("responses", {})
+                    if 422 not in responses and "422" not in responses:
+                        responses[422] = reponse
+        return schema
 
     def validation_error_from_error_contexts(
         self, error_contexts: list[ValidationErrorContext]
@@ -369,7 +341,7 @@ class NinjaAPIEnFrancais(NinjaAPI):
             if parametre and parties and parties[0] == parametre:
                 parties = parties[1:]
             erreur["champ"] = _chemin(parties)
-            montrable = "input" in originale and _montre(originale["input"]) is not None
+            montrable = "input" in originale and montre(originale["input"]) is not None
             if montrable and erreur.get("type") != "missing":
                 erreur["valeur"] = originale["input"]
         return exc

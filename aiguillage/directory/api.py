@@ -1,7 +1,12 @@
-"""Directory API: public search and reads; writes for the structure's managers (session auth)."""
+"""Directory API: public search and reads; writes for the structure's managers (session auth).
+
+A value the rules refuse (outside a referential, a service's ``ValidationError``) is **422**
+``RequeteInvalide`` (``api/erreurs.py``), each field named as the client sends it.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Container
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
@@ -12,6 +17,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from aiguillage.accounts import access
+from aiguillage.api.erreurs import RequeteInvalide, messages_django
 from aiguillage.directory import referentials, selectors, services
 from aiguillage.directory.models import Capacite, Site
 from aiguillage.directory.reseaux import Reseau
@@ -114,14 +120,33 @@ class SearchQuery(Schema):
     par_page: int = Field(selectors.PER_PAGE, ge=1, le=selectors.MAX_RESULTS)
 
 
-def _unprocessable(exc: ValidationError) -> HttpError:
-    """A 422 whose detail names each wrong field, in French."""
-    return HttpError(422, "; ".join(f"{k} : {' '.join(v)}" for k, v in exc.message_dict.items()))
+def _invalide(exc: ValidationError, schema: type[Schema]) -> RequeteInvalide:
+    """A service's ``ValidationError`` as a 422; a model field that ``schema`` does not take
+    (the service sets it: ``latitude``, ``precision``…) is no field of the client's."""
+    erreurs = messages_django(exc)
+    etrangers = {k: None for k in erreurs if k and k not in schema.model_fields}
+    return RequeteInvalide(erreurs, champs=etrangers)
 
 
-def _check_choice(value: str | None, allowed, field: str) -> None:
-    if value and value not in allowed:
-        raise HttpError(422, f"{field} : valeur « {value} » inconnue.")
+def _check_choices(
+    choix: list[tuple[str, str | list[str] | None, Container[str]]], *, emplacement: str = "body"
+) -> None:
+    """422 naming each field whose value is outside its referential (``choix``: field, value or
+    list of values, allowed values), all at once. In a list, the first unknown value is named
+    with its index for the client (``thematiques[1]``, as pydantic does); ``detail`` keeps the
+    field (« thematiques : valeur « x » inconnue. »)."""
+    erreurs: dict[str, str] = {}
+    champs: dict[str, str] = {}
+    for champ, valeur, allowed in choix:
+        valeurs = valeur if isinstance(valeur, list) else [valeur]
+        for rang, une in enumerate(valeurs):
+            if une and une not in allowed:
+                erreurs[champ] = f"valeur « {une} » inconnue."
+                if isinstance(valeur, list):
+                    champs[champ] = f"{champ}[{rang}]"
+                break
+    if erreurs:
+        raise RequeteInvalide(erreurs, emplacement=emplacement, champs=champs)
 
 
 @router.get("/sites", response=SearchOut, summary="Chercher les sites qui desservent une commune")
@@ -130,11 +155,19 @@ def search(request, filters: Query[SearchQuery]):
 
     La liste est bornée à 50 sites ; `plafonne` indique que d'autres sites desservent aussi la
     commune."""
-    _check_choice(filters.public, referentials.PUBLICS, "public")
-    _check_choice(filters.thematique, referentials.THEMATIQUES, "thematique")
-    _check_choice(filters.reseau, Reseau.values, "reseau")
+    _check_choices(
+        [
+            ("public", filters.public, referentials.PUBLICS),
+            ("thematique", filters.thematique, referentials.THEMATIQUES),
+            ("reseau", filters.reseau, Reseau.values),
+        ],
+        emplacement="query",
+    )
     if not filters.commune and (filters.latitude is None or filters.longitude is None):
-        raise HttpError(422, "Indiquez une commune (code INSEE) ou un point (latitude, longitude).")
+        raise RequeteInvalide(
+            {None: "Indiquez une commune (code INSEE) ou un point (latitude, longitude)."},
+            emplacement="query",
+        )
     if filters.commune and not Commune.objects.filter(code=filters.commune).exists():
         raise HttpError(404, f"Commune « {filters.commune} » inconnue.")
     page = selectors.site_search(
@@ -188,7 +221,7 @@ def _save_site(request, *, site: Site, payload: SiteIn) -> Site:
     try:
         return services.site_save(acting_user=request.user, data=data, site=site, request=request)
     except ValidationError as exc:
-        raise _unprocessable(exc) from exc
+        raise _invalide(exc, SiteIn) from exc
 
 
 @router.patch("/sites/{site_id}", response=SiteOut, auth=django_auth, summary="Modifier un site")
@@ -229,7 +262,7 @@ def site_create(request, structure_id: int, payload: SiteCreateIn):
     data = payload.dict(exclude_unset=True, exclude={"dessertes"})
     commune = Commune.objects.filter(code=data.pop("commune")).first()
     if commune is None:
-        raise HttpError(422, f"commune : « {payload.commune} » inconnue.")
+        raise RequeteInvalide({"commune": f"« {payload.commune} » inconnue."})
     data["commune"] = commune
     try:
         created = services.site_save(
@@ -240,7 +273,7 @@ def site_create(request, structure_id: int, payload: SiteCreateIn):
             request=request,
         )
     except ValidationError as exc:
-        raise _unprocessable(exc) from exc
+        raise _invalide(exc, SiteCreateIn) from exc
     return Status(201, selectors.site_detail(site_id=created.pk))
 
 
@@ -256,12 +289,13 @@ class ServiceIn(Schema):
 
 
 def _service_data(payload: ServiceIn) -> tuple[dict, list[str], list[str]]:
-    for value in payload.thematiques:
-        _check_choice(value, referentials.THEMATIQUES, "thematiques")
-    for value in payload.publics:
-        _check_choice(value, referentials.PUBLICS, "publics")
-    for value in payload.modes_accueil:
-        _check_choice(value, referentials.MODES_ACCUEIL, "modes_accueil")
+    _check_choices(
+        [
+            ("thematiques", payload.thematiques, referentials.THEMATIQUES),
+            ("publics", payload.publics, referentials.PUBLICS),
+            ("modes_accueil", payload.modes_accueil, referentials.MODES_ACCUEIL),
+        ]
+    )
     data = payload.dict(exclude={"thematiques", "publics"})
     return data, payload.thematiques, payload.publics
 
@@ -270,7 +304,7 @@ def _save_service(request, **kwargs):
     try:
         return services.service_save(acting_user=request.user, request=request, **kwargs)
     except ValidationError as exc:
-        raise _unprocessable(exc) from exc
+        raise _invalide(exc, ServiceIn) from exc
 
 
 @router.post(

@@ -1,4 +1,8 @@
-"""Orientation API: the same engine as the pages and the CLI."""
+"""Orientation API: the same engine as the pages and the CLI.
+
+A situation the rules refuse is **422** ``RequeteInvalide`` (``api/erreurs.py``): the engine's
+messages (« champ : message ») in ``detail``, one item per message in ``erreurs``.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from ninja import Router
 from ninja.errors import HttpError
 
 from aiguillage import rules
+from aiguillage.api.erreurs import RequeteInvalide
 from aiguillage.orientation import services
 from aiguillage.orientation.models import Canal
 
@@ -38,7 +43,7 @@ def decision(request) -> HttpResponse:
     except json.JSONDecodeError as exc:
         raise HttpError(400, f"JSON invalide (ligne {exc.lineno}, colonne {exc.colno}).") from exc
     if not isinstance(situation, dict):
-        raise HttpError(422, "La situation doit être un objet JSON.")
+        raise RequeteInvalide({None: "La situation doit être un objet JSON."})
     try:
         diagnostic = services.diagnostic_create_deferred(
             situation=situation,
@@ -46,9 +51,20 @@ def decision(request) -> HttpResponse:
             auteur=request.user if request.user.is_authenticated else None,
         )
     except rules.SituationInvalide as exc:
-        raise HttpError(422, "; ".join(exc.erreurs)) from exc
+        raise _invalide(exc) from exc
     # Already JSON (services.DiagnosticDiffere): the same bytes as the renderer would write.
     return HttpResponse(diagnostic.json(), content_type="application/json; charset=utf-8")
+
+
+def _invalide(exc: rules.SituationInvalide) -> RequeteInvalide:
+    """Each message « champ : message » under its field (the situation's keys are the client's);
+    a message without « champ : » is about the situation as a whole."""
+    erreurs: dict[str | None, list[str]] = {}
+    for champ, messages in exc.par_champ.items():
+        for message in messages:
+            texte = message.removeprefix(f"{champ} : ")
+            erreurs.setdefault(champ if texte != message else None, []).append(texte)
+    return RequeteInvalide(erreurs, detail="; ".join(exc.erreurs))
 
 
 @router.get("/situation/schema", summary="Schéma JSON d'une situation")

@@ -15,6 +15,9 @@ Concept map:
 - as on the referral's page, the receiving structure's first ``GET /adressages/{id}`` marks an
   ``envoyee`` referral ``recue``; messages and attachments are shown (and messages accepted)
   only while the user sees the person's data: otherwise the exchanges are closed;
+- a request the rules refuse is **422** ``RequeteInvalide`` (``api/erreurs.py``): ``detail`` and
+  ``erreurs``, each field named as the client sends it (``personne.courriel``, not the
+  service's ``courriel``; ``fichiers``; the ``Idempotency-Key`` header);
 - each referral carries its FHIR R4 ``Task.status`` (``workflow.FHIR_TASK_STATUS``) and our exact
   status as ``business_status``; ``GET /statuts`` publishes the whole machine.
 
@@ -23,6 +26,7 @@ The contract is documented in ``docs/api-adressages.md``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Annotated
 from uuid import UUID
@@ -39,6 +43,7 @@ from ninja.responses import Status
 from ninja.security import django_auth
 
 from aiguillage.accounts.access import member_structure_ids
+from aiguillage.api.erreurs import RequeteInvalide
 from aiguillage.directory.models import Site, Structure
 from aiguillage.referrals import access, idempotency, selectors, services
 from aiguillage.referrals.models import (
@@ -293,11 +298,6 @@ class Erreur(Schema):
 # --- Helpers ----------------------------------------------------------------------------------
 
 
-def _unprocessable(erreurs: dict[str, str]) -> HttpError:
-    """A 422 whose detail names each wrong field, in French."""
-    return HttpError(422, "; ".join(f"{champ} : {message}" for champ, message in erreurs.items()))
-
-
 def _structure(structure) -> dict | None:
     return {"id": structure.pk, "nom": structure.nom} if structure is not None else None
 
@@ -461,7 +461,7 @@ def statuts(request):
 
 @router.get(
     "",
-    response={200: InboxOut, 422: Erreur},
+    response=InboxOut,
     auth=django_auth,
     summary="Boîte des adressages (à traiter, reçus, envoyés)",
 )
@@ -474,7 +474,7 @@ def inbox(request, filtres: Query[InboxQuery]):
     if filtres.statut and filtres.statut not in Statut.values:
         erreurs["statut"] = f"valeur « {filtres.statut} » inconnue."
     if erreurs:
-        raise _unprocessable(erreurs)
+        raise RequeteInvalide(erreurs, emplacement="query")
     page = selectors.inbox(
         user=request.user,
         boite=filtres.boite,
@@ -548,24 +548,26 @@ def _emettrice(user, structure_id: int | None) -> Structure:
         )
     if structure_id is None:
         if len(ids) > 1:
-            raise _unprocessable(
+            raise RequeteInvalide(
                 {"emettrice": "vous êtes membre de plusieurs structures : précisez laquelle."}
             )
         (structure_id,) = ids
     if structure_id not in ids:
-        raise _unprocessable(
+        raise RequeteInvalide(
             {"emettrice": f"vous n'êtes pas membre de la structure n° {structure_id}."}
         )
     return Structure.objects.get(pk=structure_id)
 
 
-def _renamed(exc: DonneesInvalides, noms: dict[str, str]) -> HttpError:
-    return _unprocessable({noms.get(k, k): v for k, v in exc.erreurs.items()})
+def _invalide(exc: DonneesInvalides, noms: Mapping[str, str] | None = None) -> RequeteInvalide:
+    """A service's errors, each field under the API's name (``noms``: the service's → ours)."""
+    noms = noms or {}
+    return RequeteInvalide({noms.get(k, k): v for k, v in exc.erreurs.items()})
 
 
 @router.post(
     "",
-    response={201: CreationOut, 200: CreationOut, 403: Erreur, 422: Erreur},
+    response={201: CreationOut, 200: CreationOut, 403: Erreur},
     auth=django_auth,
     summary="Adresser une personne à une ou plusieurs structures",
 )
@@ -588,10 +590,11 @@ def create(
     emettrice = _emettrice(user, payload.emettrice)
     cle = (idempotency_key or "").strip()
     if idempotency_key is not None and not cle:
-        raise _unprocessable({"Idempotency-Key": "la clé est vide."})
+        raise RequeteInvalide({"Idempotency-Key": "la clé est vide."}, emplacement="header")
     if len(cle) > idempotency.CLE_LONGUEUR_MAX:
-        raise _unprocessable(
-            {"Idempotency-Key": f"{idempotency.CLE_LONGUEUR_MAX} caractères au plus."}
+        raise RequeteInvalide(
+            {"Idempotency-Key": f"{idempotency.CLE_LONGUEUR_MAX} caractères au plus."},
+            emplacement="header",
         )
 
     def creer() -> list[Adressage]:
@@ -610,7 +613,7 @@ def create(
             with transaction.atomic():
                 ids, replayed = [str(a.public_id) for a in creer()], False
     except idempotency.CleReutilisee as exc:
-        raise _unprocessable({"Idempotency-Key": str(exc)}) from exc
+        raise RequeteInvalide({"Idempotency-Key": str(exc)}, emplacement="header") from exc
     found = {
         str(a.public_id): a
         for a in access.adressages_for_member(user=user)
@@ -671,7 +674,7 @@ def _create_referrals(request, payload: AdressageIn, emettrice: Structure) -> li
         data, person_errors = _check_person(payload.personne)
         erreurs.update(person_errors)
     if erreurs:
-        raise _unprocessable(erreurs)
+        raise RequeteInvalide(erreurs)
 
     if payload.personne_id is not None:
         try:
@@ -679,14 +682,14 @@ def _create_referrals(request, payload: AdressageIn, emettrice: Structure) -> li
                 user=user, public_id=payload.personne_id, request=request
             )
         except Http404 as exc:
-            raise _unprocessable({"personne_id": "personne introuvable."}) from exc
+            raise RequeteInvalide({"personne_id": "personne introuvable."}) from exc
     else:
         try:
             personne = services.personne_create(
                 data=data, structure=emettrice, acting_user=user, request=request
             )
         except DonneesInvalides as exc:
-            raise _renamed(exc, {k: f"personne.{k}" for k in exc.erreurs}) from exc
+            raise _invalide(exc, {k: f"personne.{k}" for k in exc.erreurs}) from exc
     try:
         consentement = services.consentement_create(
             personne=personne,
@@ -697,7 +700,7 @@ def _create_referrals(request, payload: AdressageIn, emettrice: Structure) -> li
             structure=emettrice,
         )
     except DonneesInvalides as exc:
-        raise _renamed(exc, {"structures": "destinataires", "mode": "consentement.mode"}) from exc
+        raise _invalide(exc, {"structures": "destinataires", "mode": "consentement.mode"}) from exc
     try:
         return services.adressage_create(
             personne=personne,
@@ -712,7 +715,7 @@ def _create_referrals(request, payload: AdressageIn, emettrice: Structure) -> li
             request=request,
         )
     except DonneesInvalides as exc:
-        raise _renamed(exc, {}) from exc
+        raise _invalide(exc) from exc
 
 
 # --- Attachments (download) -------------------------------------------------------------------
@@ -767,7 +770,7 @@ def detail(request, public_id: UUID):
 
 @router.post(
     "/{public_id}/transitions",
-    response={200: AdressageOut, 409: Erreur, 422: Erreur},
+    response={200: AdressageOut, 409: Erreur},
     auth=django_auth,
     summary="Changer le statut d'un adressage",
 )
@@ -778,18 +781,18 @@ def transition(request, public_id: UUID, payload: TransitionIn):
     adressage part vers elle."""
     adressage = _get(request, public_id)
     if payload.vers not in Statut.values:
-        raise _unprocessable(
+        raise RequeteInvalide(
             {"vers": f"statut « {payload.vers} » inconnu (voir /api/v1/adressages/statuts)."}
         )
     if len(payload.commentaire) > 2000:
-        raise _unprocessable({"commentaire": "2 000 caractères au plus."})
+        raise RequeteInvalide({"commentaire": "2 000 caractères au plus."})
     try:
         if payload.vers == Statut.REDIRIGEE:
             vers_structure = None
             if payload.structure is not None:
                 vers_structure = Structure.objects.filter(pk=payload.structure).first()
             if vers_structure is None:
-                raise _unprocessable(
+                raise RequeteInvalide(
                     {"structure": "indiquez la structure (existante) vers laquelle rediriger."}
                 )
             services.adressage_rediriger(
@@ -811,7 +814,7 @@ def transition(request, public_id: UUID, payload: TransitionIn):
     except TransitionInterdite as exc:
         raise HttpError(409, str(exc)) from exc
     except DonneesInvalides as exc:
-        raise _unprocessable(exc.erreurs) from exc
+        raise _invalide(exc) from exc
     return _adressage_out(_get(request, public_id, audit=False), request.user)
 
 
@@ -888,7 +891,7 @@ def messages(request, public_id: UUID):
 
 @router.post(
     "/{public_id}/messages",
-    response={201: MessageOut, 409: Erreur, 422: Erreur},
+    response={201: MessageOut, 409: Erreur},
     auth=django_auth,
     summary="Écrire un message sur un adressage (avec pièces jointes)",
 )
@@ -905,7 +908,7 @@ def message_create(
     if not _echanges_ouverts(adressage, request.user):
         raise HttpError(409, ECHANGES_FERMES)
     if len(texte) > 4000:
-        raise _unprocessable({"texte": "4 000 caractères au plus."})
+        raise RequeteInvalide({"texte": "4 000 caractères au plus."}, emplacement="form")
     try:
         message = services.message_create(
             adressage=adressage,
@@ -915,7 +918,14 @@ def message_create(
             request=request,
         )
     except DonneesInvalides as exc:
-        raise _unprocessable(exc.erreurs) from exc
+        # The service checks one file at a time (« fichier : « cv.exe » … »): the client sent
+        # it in ``fichiers``; the text is a form field.
+        fichier = "fichier" in exc.erreurs
+        raise RequeteInvalide(
+            exc.erreurs,
+            emplacement="file" if fichier else "form",
+            champs={"fichier": "fichiers"},
+        ) from exc
     return Status(201, _message_out(message, list(message.pieces_jointes.all())))
 
 

@@ -1,5 +1,6 @@
 """The API's errors are French and name what is wrong, with ninja's status codes unchanged:
-request-format validation (body, query, path, form), 404, 401, CSRF, unreadable JSON, 405."""
+request-format validation (body, query, path, form), the platform's own rules (the same 422
+body), 404, 401, CSRF, unreadable JSON, 405; and the 422 body in the OpenAPI schema."""
 
 from __future__ import annotations
 
@@ -9,11 +10,18 @@ from uuid import uuid4
 
 import pydantic
 import pytest
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.test import Client
 from ninja.errors import AuthenticationError, HttpError, Throttled
 
 from aiguillage.accounts.models import Role
-from aiguillage.api.erreurs import message_404, message_http, validation_body
+from aiguillage.api.erreurs import (
+    RequeteInvalide,
+    message_404,
+    message_http,
+    messages_django,
+    validation_body,
+)
 from aiguillage.referrals.models import Adressage, Personne
 from tests.factories import MembershipFactory, adressage_envoye, scene_adressage, site_serving
 
@@ -147,8 +155,17 @@ def test_the_endpoints_own_422_is_unchanged(client, emetteur):
     response = client.get(API, {"boite": "corbeille"})
 
     assert response.status_code == 422
+    # ``detail`` as before; ``erreurs`` as for a schema error (``RequeteInvalide``).
     assert response.json() == {
-        "detail": "boite : valeur « corbeille » inconnue (a_traiter, recus, envoyes)."
+        "detail": "boite : valeur « corbeille » inconnue (a_traiter, recus, envoyes).",
+        "erreurs": [
+            {
+                "champ": "boite",
+                "emplacement": "query",
+                "message": "valeur « corbeille » inconnue (a_traiter, recus, envoyes).",
+                "type": "metier",
+            }
+        ],
     }
 
 
@@ -189,6 +206,126 @@ def test_other_pydantic_errors_are_translated_and_unknown_ones_keep_their_type()
     unknown = validation_body([{"type": "frobnicated", "loc": ("query", "q"), "msg": "Nope"}])
     assert unknown["detail"] == "q : valeur invalide (erreur « frobnicated »)."
     assert unknown["erreurs"][0]["type"] == "frobnicated"
+
+
+def test_an_error_of_the_whole_body_has_no_field():
+    # What ninja reports when the body as a whole has the wrong type (``loc`` names no field).
+    data = validation_body([{"type": "model_type", "loc": ("body",), "msg": "Input should"}])
+
+    assert data == {
+        "detail": "corps de la requête : objet JSON attendu.",
+        "erreurs": [
+            {
+                "champ": None,
+                "emplacement": "body",
+                "message": "objet JSON attendu.",
+                "type": "model_type",
+            }
+        ],
+    }
+
+
+# --- The platform's rules (422, same body) ----------------------------------------------------
+
+
+def test_a_rule_error_names_each_field_and_keeps_the_summary():
+    exc = RequeteInvalide(
+        {
+            "motif": "200 caractères au plus.",
+            "dessertes": ["Commune : code « 1 » inconnu.", "EPCI : code « 2 » inconnu."],
+            None: "Indiquez une commune.",
+        },
+        emplacement="body",
+    )
+
+    assert exc.status_code == 422
+    assert exc.body() == {
+        "detail": (
+            "motif : 200 caractères au plus.; "
+            "dessertes : Commune : code « 1 » inconnu. EPCI : code « 2 » inconnu.; "
+            "Indiquez une commune."
+        ),
+        "erreurs": [
+            {
+                "champ": "motif",
+                "emplacement": "body",
+                "message": "200 caractères au plus.",
+                "type": "metier",
+            },
+            {
+                "champ": "dessertes",
+                "emplacement": "body",
+                "message": "Commune : code « 1 » inconnu.",
+                "type": "metier",
+            },
+            {
+                "champ": "dessertes",
+                "emplacement": "body",
+                "message": "EPCI : code « 2 » inconnu.",
+                "type": "metier",
+            },
+            {
+                "champ": None,
+                "emplacement": "body",
+                "message": "Indiquez une commune.",
+                "type": "metier",
+            },
+        ],
+    }
+
+
+def test_a_rule_error_may_name_the_field_otherwise_than_its_summary():
+    exc = RequeteInvalide(
+        {"fichier": "« x.exe » : type non accepté.", "precision": "valeur invalide."},
+        emplacement="file",
+        champs={"fichier": "fichiers", "precision": None},
+        detail="Texte publié.",
+    )
+
+    assert exc.message == "Texte publié."
+    assert [(e["champ"], e["emplacement"]) for e in exc.erreurs] == [
+        ("fichiers", "file"),
+        (None, "file"),
+    ]
+
+
+def test_a_django_validation_error_gives_its_fields_and_the_others_under_none():
+    par_champ = DjangoValidationError({"nom": ["Trop long."], "__all__": ["Point invalide."]})
+
+    assert messages_django(par_champ) == {"nom": ["Trop long."], None: ["Point invalide."]}
+    assert messages_django(DjangoValidationError("Invalide.")) == {None: ["Invalide."]}
+    assert RequeteInvalide(messages_django(par_champ)).message == (
+        "nom : Trop long.; Point invalide."
+    )
+
+
+def test_the_openapi_schema_gives_the_422_body_where_there_is_an_input(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    paths = schema["paths"]
+    ref = {"$ref": "#/components/schemas/ErreursValidation"}
+
+    for path, method in [
+        ("/api/v1/adressages", "get"),  # query string (``boite``)
+        ("/api/v1/adressages", "post"),  # body
+        ("/api/v1/adressages/{public_id}/messages", "post"),  # form and files
+        ("/api/v1/annuaire/sites", "get"),
+        ("/api/v1/annuaire/sites/{site_id}", "patch"),
+        ("/api/v1/orientation/decisions", "post"),  # its body is read by the view
+        ("/api/v1/adressages/{public_id}", "get"),  # a path that may not be a UUID
+    ]:
+        reponse = paths[path][method]["responses"]["422"]
+        assert reponse["content"]["application/json"]["schema"] == ref, (path, method)
+    # No input that may be refused: no 422.
+    assert "422" not in paths["/api/v1/adressages/statuts"]["get"]["responses"]
+    assert "422" not in paths["/api/v1/territoires/communes/{code}"]["get"]["responses"]
+    composants = schema["components"]["schemas"]
+    assert composants["ErreursValidation"]["required"] == ["detail", "erreurs"]
+    assert composants["ErreursValidation"]["properties"]["erreurs"]["items"] == {
+        "$ref": "#/components/schemas/ErreurChamp"
+    }
+    erreur = composants["ErreurChamp"]
+    assert set(erreur["required"]) == {"champ", "emplacement", "message", "type"}
+    assert {"type": "null"} in erreur["properties"]["champ"]["anyOf"]
 
 
 # --- 404, 401, 403, 400, 405 ------------------------------------------------------------------

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from aiguillage.directory.models import (
     Desserte,
+    RechercheSauvegardee,
     Service,
     ServicePublic,
     ServiceThematique,
@@ -45,8 +46,16 @@ class PublicInline(admin.TabularInline):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin):
-    list_display = ("nom", "site", "type", "frais")
+    list_display = ("nom", "site", "type", "frais", "cree_le")
     list_filter = ("type", "frais")
     search_fields = ("nom", "site__nom", "id_source")
     raw_id_fields = ("site",)
     inlines = [ThematiqueInline, PublicInline]
+
+
+@admin.register(RechercheSauvegardee)
+class RechercheSauvegardeeAdmin(admin.ModelAdmin):
+    list_display = ("nom", "proprietaire", "frequence", "alerte_envoyee_le", "cree_le")
+    list_filter = ("frequence",)
+    search_fields = ("nom", "proprietaire__email")
+    raw_id_fields = ("proprietaire",)

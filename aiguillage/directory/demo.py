@@ -10,6 +10,8 @@
   longer generated (``_upsert``); dessertes, thématiques and publics are synchronised as sets
   (``_sync``). Everything is ``est_demo``; ``random.Random(2026)`` draws the details, dated from
   today.
+- **A saved search** for the demo counsellor (young people in Chambéry, weekly alert), found
+  again by its name (``_saved_search_write``).
 """
 
 from __future__ import annotations
@@ -20,8 +22,12 @@ from django.db import models
 from django.utils import timezone
 from django.utils.text import slugify
 
+from aiguillage.accounts.models import Role, User
+from aiguillage.core.demo import DEMO_ACCOUNTS
 from aiguillage.directory.models import (
     Desserte,
+    FrequenceAlerte,
+    RechercheSauvegardee,
     Service,
     ServicePublic,
     ServiceThematique,
@@ -41,6 +47,11 @@ from aiguillage.directory.synthetic.sites import site_values
 __all__ = ["DEMO_REGIONS", "SOURCE", "directory_demo_load"]
 
 SOURCE = "aiguillage-demo"
+SAVED_SEARCH = {
+    "nom": "Jeunes à Chambéry",
+    "criteres": {"code": "73065", "public": "jeunes"},
+    "frequence": FrequenceAlerte.HEBDOMADAIRE,
+}
 EMAIL_DOMAIN = "demo.aiguillage.example"
 BATCH = 500
 
@@ -118,6 +129,19 @@ def _structures_write(specs: list[_StructureSpec]) -> dict[str, int]:
     return pks
 
 
+def _saved_search_write() -> None:
+    """The demo counsellor's saved search (when the demo accounts exist)."""
+    email = next(a.email for a in DEMO_ACCOUNTS if a.role == Role.CONSEILLER)
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        return
+    RechercheSauvegardee.objects.update_or_create(
+        proprietaire=user,
+        nom=SAVED_SEARCH["nom"],
+        defaults={"criteres": SAVED_SEARCH["criteres"], "frequence": SAVED_SEARCH["frequence"]},
+    )
+
+
 def directory_demo_load(structures: dict[str, Structure]) -> None:
     """Create or refresh the demo directory of the three demo régions (idempotent)."""
     specs = _Plan(structures).build()
@@ -178,3 +202,4 @@ def directory_demo_load(structures: dict[str, Structure]) -> None:
         ("service_id", "public"),
         {(service_pks[o.id_source], p) for o, tpl in services for p in tpl.publics},
     )
+    _saved_search_write()

@@ -8,7 +8,14 @@ from django import forms
 
 from aiguillage.core.forms import StyledFormMixin
 from aiguillage.directory import referentials
-from aiguillage.directory.models import Capacite, Niveau, Service, Site
+from aiguillage.directory.models import (
+    Capacite,
+    FrequenceAlerte,
+    Niveau,
+    RechercheSauvegardee,
+    Service,
+    Site,
+)
 from aiguillage.directory.reseaux import Reseau
 from aiguillage.territories.models import Commune
 
@@ -39,6 +46,34 @@ class SearchForm(StyledFormMixin, forms.Form):
     reseau = forms.ChoiceField(label="Réseau", required=False, choices=_optional(Reseau.choices))
     accueille = forms.BooleanField(
         label="Seulement les sites qui accueillent de nouvelles personnes", required=False
+    )
+
+
+class SavedSearchForm(StyledFormMixin, forms.Form):
+    """The name and the alert of a saved search (its criteria come from the search page)."""
+
+    nom = forms.CharField(
+        label="Nom de la recherche",
+        max_length=RechercheSauvegardee._meta.get_field("nom").max_length,
+        help_text="Pour la retrouver dans votre liste, par exemple « Jeunes à Chambéry ».",
+        error_messages={
+            "required": "Donnez un nom à cette recherche.",
+            "max_length": "Le nom compte au plus %(limit_value)d caractères "
+            "(il en compte %(show_value)d).",
+        },
+    )
+    frequence = forms.ChoiceField(
+        label="Alerte par courriel",
+        choices=FrequenceAlerte.choices,
+        initial=FrequenceAlerte.AUCUNE,
+        widget=forms.RadioSelect,
+        help_text="Un courriel vous liste les services ajoutés à l'annuaire depuis la dernière "
+        "alerte qui correspondent à cette recherche ; aucun courriel quand il n'y a rien de "
+        "nouveau.",
+        error_messages={
+            "required": "Choisissez la fréquence de l'alerte.",
+            "invalid_choice": "Choisissez l'une des fréquences proposées.",
+        },
     )
 
 

@@ -11,7 +11,12 @@ Concept map:
 - ``Desserte`` (sectorisation): which territories (commune, EPCI, département, région, bassin)
   a site serves, optionally for one public only.
 - ``Service``: what a site offers (data·inclusion *service*), with thématiques and publics from
-  the data·inclusion referentials extended for the CEP (``referentials.py``).
+  the data·inclusion referentials extended for the CEP (``referentials.py``); ``cree_le`` says
+  when it was published here (empty for services older than that field), for the alerts.
+- ``RechercheSauvegardee`` (saved search): a search of the directory kept by a user under a
+  name, as its canonical criteria (``selectors.search_criteria_validate``), with an optional
+  e-mail alert (``FrequenceAlerte``) listing the services published since the last one
+  (``alerts.py``).
 
 ``source`` + ``id_source`` identify a record imported from, or exported to, data·inclusion
 (upserts are idempotent on that pair).
@@ -21,6 +26,7 @@ from __future__ import annotations
 
 from django.core.validators import RegexValidator
 from django.db import models
+from django.db.models.functions import Lower
 
 from aiguillage.directory import referentials
 from aiguillage.directory.reseaux import CEP_OPERATORS, Reseau
@@ -29,7 +35,9 @@ __all__ = [
     "CEP_OPERATORS",
     "Capacite",
     "Desserte",
+    "FrequenceAlerte",
     "Niveau",
+    "RechercheSauvegardee",
     "Reseau",
     "Service",
     "Site",
@@ -258,10 +266,15 @@ class Service(models.Model):
     source = models.CharField("source", max_length=100, blank=True)
     id_source = models.CharField("identifiant à la source", max_length=200, blank=True)
     est_demo = models.BooleanField("données de démonstration", default=False)
+    # When the service was published in this directory (created here or imported), which the
+    # saved searches' alerts compare with. Empty for the services created before this field:
+    # their date is unknown, and they are never announced as new.
+    cree_le = models.DateTimeField("publié le", auto_now_add=True, null=True)
 
     class Meta:
         verbose_name = "service"
         ordering = ["nom"]
+        indexes = [models.Index(fields=["cree_le"], name="service_cree_le_idx")]
         constraints = [
             source_id_unique("service"),
         ]
@@ -302,3 +315,52 @@ class ServicePublic(models.Model):
 
     def __str__(self) -> str:
         return self.get_public_display()
+
+
+class FrequenceAlerte(models.TextChoices):
+    AUCUNE = "aucune", "Pas d'alerte"
+    QUOTIDIENNE = "quotidienne", "Chaque jour"
+    HEBDOMADAIRE = "hebdomadaire", "Chaque semaine"
+
+
+class RechercheSauvegardee(models.Model):
+    """A search of the directory that a user keeps, re-runs, and may be alerted about.
+
+    ``criteres`` holds the search's criteria in their canonical form (a dict with ``code``, and
+    ``public``, ``thematique``, ``reseau``, ``accueille`` when set), checked by
+    ``selectors.search_criteria_validate`` before any write. Only its owner ever sees it.
+    """
+
+    proprietaire = models.ForeignKey(
+        "accounts.User",
+        on_delete=models.CASCADE,
+        related_name="recherches_sauvegardees",
+        verbose_name="propriétaire",
+    )
+    nom = models.CharField("nom", max_length=100)
+    criteres = models.JSONField("critères de recherche")
+    frequence = models.CharField(
+        "alerte par courriel",
+        max_length=12,
+        choices=FrequenceAlerte.choices,
+        default=FrequenceAlerte.AUCUNE,
+    )
+    alerte_envoyee_le = models.DateTimeField("dernière alerte envoyée le", null=True, blank=True)
+    cree_le = models.DateTimeField("créée le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "recherche sauvegardée"
+        verbose_name_plural = "recherches sauvegardées"
+        ordering = ["nom", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                "proprietaire", Lower("nom"), name="recherche_sauvegardee_nom_unique"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(frequence__in=FrequenceAlerte.values),
+                name="recherche_sauvegardee_frequence_valide",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.nom

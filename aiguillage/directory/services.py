@@ -6,7 +6,7 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.http import HttpRequest
@@ -17,14 +17,16 @@ from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
 from aiguillage.directory.models import (
     Desserte,
+    FrequenceAlerte,
     Niveau,
+    RechercheSauvegardee,
     Service,
     ServicePublic,
     ServiceThematique,
     Site,
     Structure,
 )
-from aiguillage.directory.selectors import stale_q
+from aiguillage.directory.selectors import search_criteria_validate, stale_q
 from aiguillage.territories.models import Bassin, Commune, Departement, Epci, Region
 
 SITE_FIELDS = (
@@ -253,3 +255,116 @@ def freshness_reminders_send(*, now=None) -> int:
         Site.objects.filter(pk__in=[s.pk for s in sites]).update(relance_le=now)
         sent += 1
     return sent
+
+
+# --- Saved searches ---------------------------------------------------------------------------
+
+#: How many searches one user may keep: enough for a counsellor's territories and publics, few
+#: enough that each alert run stays cheap.
+SAVED_SEARCHES_MAX = 20
+NOM_MAX = RechercheSauvegardee._meta.get_field("nom").max_length
+
+
+def _saved_search_errors(
+    *, owner: User, nom: str, frequence: str, exclude_pk: int | None = None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = defaultdict(list)
+    if not nom:
+        errors["nom"].append("Donnez un nom à cette recherche.")
+    elif len(nom) > NOM_MAX:
+        errors["nom"].append(f"Le nom compte au plus {NOM_MAX} caractères.")
+    elif nom.casefold() in {
+        # Compared here rather than with ``nom__iexact``: SQLite folds the case of ASCII only.
+        other.casefold()
+        for other in RechercheSauvegardee.objects.filter(proprietaire=owner)
+        .exclude(pk=exclude_pk)
+        .values_list("nom", flat=True)
+    }:
+        errors["nom"].append(
+            f"Vous avez déjà une recherche nommée « {nom} » : choisissez un autre nom."
+        )
+    if frequence not in FrequenceAlerte.values:
+        errors["frequence"].append(f"Fréquence d'alerte « {frequence} » inconnue.")
+    return errors
+
+
+@transaction.atomic
+def saved_search_create(
+    *,
+    owner: User,
+    nom: str,
+    criteres: dict,
+    frequence: str = FrequenceAlerte.AUCUNE,
+    request: HttpRequest | None = None,
+) -> RechercheSauvegardee:
+    """Keep a search of the directory under a name, with an optional e-mail alert.
+
+    A user keeps at most ``SAVED_SEARCHES_MAX`` searches, with different names (whatever the
+    case). Raises ``ValidationError`` (keys ``nom``, ``frequence``, ``criteres`` or the form's
+    non-field key) with French messages, and writes nothing then.
+    """
+    # Lock the owner's row (PostgreSQL) so that two saves at once cannot both pass the limit.
+    User.objects.select_for_update().filter(pk=owner.pk).exists()
+    nom = nom.strip()
+    errors = _saved_search_errors(owner=owner, nom=nom, frequence=frequence)
+    if RechercheSauvegardee.objects.filter(proprietaire=owner).count() >= SAVED_SEARCHES_MAX:
+        errors[NON_FIELD_ERRORS].append(
+            f"Vous avez déjà {SAVED_SEARCHES_MAX} recherches sauvegardées, le maximum : "
+            "supprimez-en une pour enregistrer celle-ci."
+        )
+    try:
+        criteres = search_criteria_validate(criteres)
+    except ValidationError as exc:
+        errors["criteres"].extend(exc.messages)
+    if errors:
+        raise ValidationError(dict(errors))
+    recherche = RechercheSauvegardee.objects.create(
+        proprietaire=owner, nom=nom, criteres=criteres, frequence=frequence
+    )
+    audit_record(
+        action=AuditAction.CREATE,
+        actor=owner,
+        obj=recherche,
+        request=request,
+        details={"criteres": criteres, "frequence": frequence},
+    )
+    return recherche
+
+
+@transaction.atomic
+def saved_search_update(
+    *,
+    recherche: RechercheSauvegardee,
+    nom: str,
+    frequence: str,
+    request: HttpRequest | None = None,
+) -> RechercheSauvegardee:
+    """Rename a saved search or change its alert (``FrequenceAlerte.AUCUNE`` turns it off)."""
+    nom = nom.strip()
+    errors = _saved_search_errors(
+        owner=recherche.proprietaire, nom=nom, frequence=frequence, exclude_pk=recherche.pk
+    )
+    if errors:
+        raise ValidationError(dict(errors))
+    changed = _apply(recherche, {"nom": nom, "frequence": frequence}, ("nom", "frequence"))
+    if changed:
+        recherche.save(update_fields=changed)
+        audit_record(
+            action=AuditAction.UPDATE,
+            actor=recherche.proprietaire,
+            obj=recherche,
+            request=request,
+            details={"champs": sorted(changed), "frequence": recherche.frequence},
+        )
+    return recherche
+
+
+@transaction.atomic
+def saved_search_delete(
+    *, recherche: RechercheSauvegardee, request: HttpRequest | None = None
+) -> None:
+    """Delete a saved search (and so its alert)."""
+    audit_record(
+        action=AuditAction.DELETE, actor=recherche.proprietaire, obj=recherche, request=request
+    )
+    recherche.delete()

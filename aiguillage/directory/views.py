@@ -1,4 +1,5 @@
-"""Directory pages: public search and site pages; managers' editing; coverage gaps."""
+"""Directory pages: public search and site pages; managers' editing; coverage gaps; a user's
+saved searches (save, list, re-run, rename or change the alert, delete)."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.accounts import access
 from aiguillage.directory import referentials, selectors, services
-from aiguillage.directory.forms import SearchForm, ServiceForm, SiteForm
+from aiguillage.directory.forms import SavedSearchForm, SearchForm, ServiceForm, SiteForm
 from aiguillage.directory.models import Niveau
 from aiguillage.directory.reseaux import Reseau
 from aiguillage.territories.maps import svg_map
@@ -43,15 +44,18 @@ def search(request):
             else:
                 form.add_error("commune", "Aucune commune ne correspond à cette saisie.")
         if code:
-            context["resultats"] = selectors.site_search(
-                commune=code,
-                public=data["public"] or None,
-                thematique=data["thematique"] or None,
-                reseau=data["reseau"] or None,
+            criteres = selectors.search_criteria(
+                code=code,
+                public=data["public"],
+                thematique=data["thematique"],
+                reseau=data["reseau"],
                 accueille=data["accueille"],
-                page=_page_number(request),
+            )
+            context["resultats"] = selectors.site_search(
+                **selectors.search_arguments(criteres), page=_page_number(request)
             )
             context["query_string"] = _without_page(request)
+            context["criteres_query"] = selectors.criteria_query(criteres)
     template = "directory/_results.html" if request.htmx else "directory/search.html"
     return render(request, template, context)
 
@@ -235,3 +239,138 @@ def coverage(request, code: str):
             "carte": carte,
         },
     )
+
+
+# --- Saved searches ---------------------------------------------------------------------------
+
+
+def saved_searches(request):
+    """The user's saved searches: re-run, change, delete."""
+    rows = selectors.saved_searches_for_owner(user=request.user)
+    return render(
+        request,
+        "directory/saved_searches.html",
+        {"rows": rows, "maximum": services.SAVED_SEARCHES_MAX},
+    )
+
+
+def _criteria_from(params) -> dict:
+    """The criteria sent by the search page's "save" link (then by the form's hidden fields)."""
+    return selectors.search_criteria(
+        code=params.get("code", "").strip(),
+        public=params.get("public", ""),
+        thematique=params.get("thematique", ""),
+        reseau=params.get("reseau", ""),
+        accueille=params.get("accueille", "") in ("on", "true", "1"),
+    )
+
+
+def _errors_on_form(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _commune_nom(criteres: dict) -> str:
+    code = criteres.get("code")
+    return Commune.objects.filter(code=code).values_list("nom", flat=True).first() or ""
+
+
+@require_http_methods(["GET", "POST"])
+def saved_search_create(request):
+    """Name the search just made on the search page, and choose its alert."""
+    criteres = _criteria_from(request.POST if request.method == "POST" else request.GET)
+    try:
+        criteres = selectors.search_criteria_validate(criteres)
+    except ValidationError as exc:
+        erreurs_criteres = exc.messages
+    else:
+        erreurs_criteres = []
+    commune_nom = _commune_nom(criteres) if not erreurs_criteres else ""
+    labels = selectors.criteria_labels(criteres, commune_nom=commune_nom)
+    form = SavedSearchForm(request.POST or None, initial={"nom": " — ".join(labels)[:100]})
+    if request.method == "POST" and form.is_valid():
+        try:
+            recherche = services.saved_search_create(
+                owner=request.user,
+                nom=form.cleaned_data["nom"],
+                criteres=criteres,
+                frequence=form.cleaned_data["frequence"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _errors_on_form(form, exc)
+        else:
+            messages.success(request, f"La recherche « {recherche.nom} » est sauvegardée.")
+            return redirect("directory:saved_searches")
+    complet = selectors.saved_search_count(user=request.user) >= services.SAVED_SEARCHES_MAX
+    return render(
+        request,
+        "directory/saved_search_form.html",
+        {
+            "form": form,
+            "recherche": None,
+            "criteres": labels,
+            "erreurs_criteres": erreurs_criteres,
+            "champs_criteres": [
+                (name, "on" if value is True else value) for name, value in criteres.items()
+            ],
+            "url_recherche": selectors.search_url(criteres, commune_nom=commune_nom),
+            "complet": complet and request.method == "GET",
+            "maximum": services.SAVED_SEARCHES_MAX,
+        },
+    )
+
+
+def saved_search_run(request, saved_search_id: int):
+    """Run a saved search again: the search page with its criteria."""
+    recherche = selectors.saved_search_get_for_owner(
+        user=request.user, saved_search_id=saved_search_id
+    )
+    criteres = recherche.criteres
+    return redirect(selectors.search_url(criteres, commune_nom=_commune_nom(criteres)))
+
+
+@require_http_methods(["GET", "POST"])
+def saved_search_edit(request, saved_search_id: int):
+    """Rename a saved search, or change or stop its alert."""
+    recherche = selectors.saved_search_get_for_owner(
+        user=request.user, saved_search_id=saved_search_id
+    )
+    form = SavedSearchForm(
+        request.POST or None, initial={"nom": recherche.nom, "frequence": recherche.frequence}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.saved_search_update(
+                recherche=recherche,
+                nom=form.cleaned_data["nom"],
+                frequence=form.cleaned_data["frequence"],
+                request=request,
+            )
+        except ValidationError as exc:
+            _errors_on_form(form, exc)
+        else:
+            messages.success(request, f"La recherche « {recherche.nom} » est enregistrée.")
+            return redirect("directory:saved_searches")
+    commune_nom = _commune_nom(recherche.criteres)
+    return render(
+        request,
+        "directory/saved_search_form.html",
+        {
+            "form": form,
+            "recherche": recherche,
+            "criteres": selectors.criteria_labels(recherche.criteres, commune_nom=commune_nom),
+            "url_recherche": selectors.search_url(recherche.criteres, commune_nom=commune_nom),
+        },
+    )
+
+
+@require_POST
+def saved_search_delete(request, saved_search_id: int):
+    recherche = selectors.saved_search_get_for_owner(
+        user=request.user, saved_search_id=saved_search_id
+    )
+    nom = recherche.nom
+    services.saved_search_delete(recherche=recherche, request=request)
+    messages.success(request, f"La recherche « {nom} » est supprimée.")
+    return redirect("directory:saved_searches")

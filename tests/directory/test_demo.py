@@ -7,12 +7,13 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from aiguillage.core.demo import DEMO_STRUCTURES, demo_load
+from aiguillage.core.demo import DEMO_ACCOUNTS, DEMO_STRUCTURES, demo_load
 from aiguillage.directory.demo import DEMO_REGIONS
 from aiguillage.directory.demo import SOURCE as DEMO_SOURCE
 from aiguillage.directory.models import (
     Capacite,
     Desserte,
+    RechercheSauvegardee,
     Reseau,
     Service,
     ServicePublic,
@@ -20,6 +21,7 @@ from aiguillage.directory.models import (
     Site,
     Structure,
 )
+from aiguillage.directory.selectors import search_arguments, site_search
 from aiguillage.directory.simulation import PROFILES, directory_synthetic_load, distance_km
 from aiguillage.directory.simulation import SOURCE as SIMULATION_SOURCE
 from aiguillage.territories.models import Bassin, Commune, Zone
@@ -38,7 +40,15 @@ NETWORKS_IN_EVERY_REGION = [
     Reseau.CARIF_OREF,
     Reseau.REGION,
 ]
-MODELS = (Structure, Site, Desserte, Service, ServiceThematique, ServicePublic)
+MODELS = (
+    Structure,
+    Site,
+    Desserte,
+    Service,
+    ServiceThematique,
+    ServicePublic,
+    RechercheSauvegardee,
+)
 
 
 def counts() -> dict[str, int]:
@@ -78,6 +88,11 @@ def test_demo_is_idempotent_and_updates_rows_in_place():
     assert counts() == before
     assert set(Site.objects.values_list("pk", flat=True)) == sites
     assert before["Site"] >= 500  # hundreds of sites, not a handful
+    # The demo counsellor has one saved search, with a weekly alert, that finds sites.
+    (recherche,) = RechercheSauvegardee.objects.all()
+    assert recherche.proprietaire.email == DEMO_ACCOUNTS[0].email
+    assert recherche.frequence == "hebdomadaire"
+    assert site_search(**search_arguments(recherche.criteres)).total > 0
 
 
 def test_every_network_has_sites_in_every_demo_region_and_named_structures_too():

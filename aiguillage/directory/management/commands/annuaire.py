@@ -1,7 +1,10 @@
-"""``aiguillage annuaire importer|exporter|relancer``: data·inclusion formats and freshness.
+"""``aiguillage annuaire importer|exporter|relancer|alerter``: data·inclusion formats,
+freshness, and the saved searches' alerts.
 
 Actions are listed in ``Command.ACTIONS`` (``core.management.actions.CommandeAActions``); each
-has ``_arguments_<name>`` (its options) and ``_<name>`` (what it does).
+has ``_arguments_<name>`` (its options) and ``_<name>`` (what it does). ``alerter`` is idempotent
+and meant for a daily cron line or systemd timer; ``--date`` replays a given day, ``--dry-run``
+says what would be sent without sending or writing anything.
 """
 
 from __future__ import annotations
@@ -11,7 +14,8 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from aiguillage.core.management.actions import CommandeAActions
+from aiguillage.core.management.actions import CommandeAActions, date_option
+from aiguillage.directory.alerts import saved_search_alerts_send
 from aiguillage.directory.interop import (
     ExportErrors,
     csv_export,
@@ -34,6 +38,8 @@ class Command(CommandeAActions):
         "exporter": "Exporte l'annuaire au format data·inclusion (JSON) ou CSV.",
         "relancer": "Écrit aux responsables des structures dont des sites ne sont plus à jour "
         "(à lancer chaque jour par cron ou un timer systemd).",
+        "alerter": "Envoie les alertes des recherches sauvegardées : les nouveaux services qui "
+        "leur correspondent (à lancer chaque jour par cron ou un timer systemd).",
     }
 
     def handle(self, *args, action, **options):
@@ -114,3 +120,24 @@ class Command(CommandeAActions):
     def _relancer(self, **_):
         sent = freshness_reminders_send()
         self.stdout.write(f"{sent} relance(s) envoyée(s).")
+
+    # alerter ----------------------------------------------------------------------------
+
+    def _arguments_alerter(self, parser):
+        parser.add_argument(
+            "--date",
+            metavar="AAAA-MM-JJ",
+            help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
+        )
+
+    def _alerter(self, *, date: str | None, dry_run: bool, **_):
+        report = saved_search_alerts_send(aujourd_hui=date_option(date), dry_run=dry_run)
+        if dry_run:
+            for saved_search_id, total in report.actions:
+                self.stdout.write(
+                    f"  recherche sauvegardée {saved_search_id} : {total} nouveau(x) service(s)"
+                )
+        self.stdout.write(("Simulation — " if dry_run else "") + str(report))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("annuaire/", include("aiguillage.directory.urls")),
     path("orientation/", include("aiguillage.orientation.urls")),
     path("adressages/", include("aiguillage.referrals.urls")),
+    path("coordination/", include("aiguillage.coordination.urls")),
     path("observatoire/", include("aiguillage.observatory.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -199,6 +199,8 @@ def navigation_for(user, path: str = "") -> list[NavItem]:
     if member_structure_ids(user):
         items.append(("Orientation", reverse("orientation:conseiller")))
         items.append(("Adressages", reverse("referrals:inbox")))
+    if member_structure_ids(user) or coordinated_region_codes(user) or is_administrateur(user):
+        items.append(("Coordination", reverse("coordination:rencontres")))
     scope = analysed_region_codes(user)
     if scope is ALL_REGIONS or scope:
         items.append(("Tableaux de bord régionaux", reverse("accounts:region_list")))

@@ -1,6 +1,12 @@
 from django.contrib import admin
 
-from aiguillage.coordination.models import Accord, RessourceCollective
+from aiguillage.coordination.models import (
+    Accord,
+    GroupeTravail,
+    Invitation,
+    Rencontre,
+    RessourceCollective,
+)
 
 
 @admin.register(Accord)
@@ -15,3 +21,41 @@ class AccordAdmin(admin.ModelAdmin):
 class RessourceCollectiveAdmin(admin.ModelAdmin):
     list_display = ["departement", "ressource", "active", "depuis"]
     list_filter = ["ressource", "active"]
+
+
+class InvitationInline(admin.TabularInline):
+    model = Invitation
+    extra = 0
+    autocomplete_fields = ["structure"]
+
+
+@admin.register(GroupeTravail)
+class GroupeTravailAdmin(admin.ModelAdmin):
+    list_display = ["nom", "theme", "region", "animatrice", "clos_le"]
+    list_filter = ["region"]
+    search_fields = ["nom", "theme"]
+    autocomplete_fields = ["animatrice", "membres"]
+    readonly_fields = ["public_id", "cree_le", "cree_par"]
+
+
+@admin.register(Rencontre)
+class RencontreAdmin(admin.ModelAdmin):
+    """Read-mostly: sessions change through the pages (services: audit, iCalendar sequence)."""
+
+    list_display = ["intitule", "type", "debut", "organisatrice", "region", "statut"]
+    list_filter = ["type", "statut", "region"]
+    search_fields = ["intitule", "theme"]
+    date_hierarchy = "debut"
+    inlines = [InvitationInline]
+    readonly_fields = [
+        "public_id",
+        "statut",
+        "annulee_le",
+        "presences_le",
+        "presences_par",
+        "cree_le",
+        "cree_par",
+        "modifiee_le",
+        "sequence",
+    ]
+    autocomplete_fields = ["organisatrice", "groupe"]

@@ -164,6 +164,7 @@ DEMO_STEPS: list[DemoStep | str] = [
     "aiguillage.directory.demo.directory_demo_load",
     "aiguillage.orientation.demo.orientation_demo_load",
     "aiguillage.referrals.demo.referrals_demo_load",
+    "aiguillage.coordination.demo.coordination_demo_load",
 ]
 
 

@@ -1,0 +1,56 @@
+"""Helpers shared by the coordination pages."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import Http404
+
+from aiguillage.accounts.access import MEMBER_ROLES, grants_for, is_administrateur
+from aiguillage.accounts.models import Role
+from aiguillage.territories.models import Departement
+
+PAR_PAGE = 25
+
+
+def page_demandee(request) -> int:
+    try:
+        return max(1, int(request.GET.get("page", "1")))
+    except ValueError:
+        return 1
+
+
+def uuid_ou_404(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError as exc:
+        raise Http404("Identifiant invalide.") from exc
+
+
+def erreurs_sur(form, erreurs: dict[str, str]) -> None:
+    """A service's errors (``DonneesInvalides.erreurs``) on the form's field of that name, on
+    the whole form otherwise."""
+    for name, text in erreurs.items():
+        form.add_error(name if name in form.fields else None, text)
+
+
+def departements_du_perimetre(user) -> list[Departement]:
+    """The départements of the régions of the user's structures and coordinated régions."""
+    departements = Departement.objects.order_by("code")
+    if is_administrateur(user):
+        return list(departements)
+    regions = {
+        g.region_id
+        for g in grants_for(user)
+        if g.region_id and (g.role in MEMBER_ROLES or g.role == Role.COORDINATEUR_REGIONAL)
+    }
+    return list(departements.filter(region_id__in=regions))
+
+
+def structures_membre(user) -> list[tuple[int, str]]:
+    """The user's structures (as a member), for their calendar links: no query."""
+    found: dict[int, str] = {}
+    for grant in grants_for(user):
+        if grant.role in MEMBER_ROLES:
+            found.setdefault(grant.structure_id, grant.structure_nom)
+    return sorted(found.items(), key=lambda item: item[1])

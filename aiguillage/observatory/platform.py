@@ -13,7 +13,9 @@ platform's data go through exactly the same validation, indicators and classific
   ``outcome`` and ``response_days`` from the referral's lifecycle; requests made by a person on
   the portal are not ties between organisations and are left out), co-accompaniments
   (``joint_followup``, every member structure, organised by the referent) and agreements
-  (``agreement``, every party, organised by the carrier);
+  (``agreement``, every party, organised by the carrier) and the coordination's held sessions
+  (``meeting``, ``cross_training``, ``working_group``, ``information_exchange``: the organiser
+  and the structures recorded present, ``coordination.selectors.rencontres_interactions``);
 - ``resources.csv``: the collective resources declared per département
   (``coordination.RessourceCollective``), plus the portal and the phone platform when
   diagnostics were made through them in the département over the last 12 months;
@@ -36,6 +38,7 @@ from django.utils import timezone
 
 from aiguillage.accounts import access
 from aiguillage.coordination.models import Accord, RessourceCollective
+from aiguillage.coordination.selectors import rencontres_interactions
 from aiguillage.directory.models import Structure
 from aiguillage.observatory.engine.schema import NETWORKS
 from aiguillage.orientation.models import Canal, Diagnostic
@@ -91,6 +94,7 @@ def platform_folder_write(
     """Write the four files into ``folder``; return the number of rows of each."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
+    end = end or timezone.localdate()
     structures = Structure.objects.all()
     if region_code:
         structures = structures.filter(region_id=region_code)
@@ -193,9 +197,23 @@ def platform_folder_write(
                 ]
             )
             n += 1
+        for item in rencontres_interactions(structure_ids=territory.keys(), fin=end):
+            writer.writerow(
+                [
+                    item.id,
+                    item.date.isoformat(),
+                    item.kind,
+                    place(*item.participants),
+                    f"S{item.organiser}",
+                    ";".join(f"S{s}" for s in item.participants),
+                    item.theme,
+                    "",
+                    "",
+                ]
+            )
+            n += 1
         counts["interactions"] = n
 
-    end = end or timezone.localdate()
     active: set[tuple[str, str]] = set()
     declared = RessourceCollective.objects.filter(active=True, depuis__lte=end)
     for dep, ressource in declared.values_list("departement_id", "ressource"):

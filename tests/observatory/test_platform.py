@@ -8,12 +8,13 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from aiguillage.coordination.models import Accord, RessourceCollective
+from aiguillage.coordination.models import Accord, Invitation, RessourceCollective, TypeRencontre
 from aiguillage.observatory.engine.analysis import folder_analyse
 from aiguillage.observatory.platform import platform_folder_write
 from aiguillage.referrals import services
 from aiguillage.referrals.models import Adressage
 from aiguillage.territories.models import Departement
+from tests.coordination.factories import RencontreFactory
 from tests.factories import StructureFactory, adressage_au_statut, scene_adressage
 
 pytestmark = pytest.mark.django_db
@@ -107,6 +108,32 @@ def test_the_engine_reads_the_platform_folder(tmp_path, savoie):
     assert ind["densite"] == 1.0
     assert savoie_result["configuration"] in {"1", "2", "3", "mixte"}
     assert savoie_result["explication"]
+
+
+def test_held_coordination_sessions_become_ties_between_the_present_structures(tmp_path, savoie):
+    """A held cross-training session ties its organiser with the structures recorded present;
+    a planned one, a cancelled one and an absent structure add nothing."""
+    _, ml, ft, cep = savoie
+    tenue = RencontreFactory(
+        type=TypeRencontre.PROFESSIONNALISATION_CROISEE,
+        organisatrice=ml,
+        invitees=[ft, cep],
+        tenue=True,
+    )
+    Invitation.objects.filter(rencontre=tenue, structure=cep).update(presence="absente")
+    RencontreFactory(organisatrice=ft, invitees=[cep])
+    RencontreFactory(organisatrice=cep, invitees=[ml], annulee=True)
+
+    counts = platform_folder_write(tmp_path, region_code="84")
+    rows = _rows(tmp_path / "interactions.csv")
+    result = folder_analyse(tmp_path)
+
+    assert counts["interactions"] == 1
+    assert [
+        (r["id"], r["kind"], r["organiser"], r["participants"], r["territory"]) for r in rows
+    ] == [(f"M{tenue.pk}", "cross_training", f"S{ml.pk}", f"S{ml.pk};S{ft.pk}", "73")]
+    savoie_result = next(t for t in result["territoires"] if t["territoire"] == "73")
+    assert savoie_result["indicateurs"]["interactions"] == 1
 
 
 def test_portal_requests_and_other_regions_are_left_out(tmp_path, savoie):

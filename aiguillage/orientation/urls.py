@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from aiguillage.orientation import views
 
@@ -13,5 +13,6 @@ urlpatterns = [
         "resultat/<uuid:public_id>/demande-envoyee/", views.demande_envoyee, name="demande_envoyee"
     ),
     path("conseiller/", views.conseiller, name="conseiller"),
+    path("conseiller/financements/", include("aiguillage.orientation.urls_financement")),
     path("demandes/", views.demandes, name="demandes"),
 ]

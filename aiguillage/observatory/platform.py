@@ -287,7 +287,8 @@ def platform_regions_for(user) -> list[PlatformRegion]:
     referrals = Adressage.objects.filter(emettrice__region_id=F("destinataire__region_id"))
     if scope is not access.ALL_REGIONS:
         referrals = referrals.filter(destinataire__region_id__in=scope)
-    codes = referrals.values_list("destinataire__region_id", flat=True).distinct()
+    # No ordering: the model's would enter the DISTINCT and repeat a région per referral.
+    codes = referrals.order_by().values_list("destinataire__region_id", flat=True).distinct()
     found = [platform_region_get(code) for code in sorted(c for c in codes if c)]
     return [r for r in found if r is not None]
 

@@ -1,10 +1,19 @@
 """The counsellor's funding form: the situation and the funding facts on one page, every fact
 optional but the activity (« non renseigné » leaves it unknown, and the answer says whether to
-ask it)."""
+ask it).
+
+The form pre-fills from its page's query string (:func:`initial_depuis`), in the form's own
+values (yes/no facts as ``oui``/``non``); :func:`adresse_depuis_situation` writes that query
+string for an orientation situation (the link from the counsellor's orientation result)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+from urllib.parse import urlencode
+
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 
 from aiguillage.core.forms import StyledFormMixin
@@ -51,6 +60,8 @@ SECTIONS = [
     ("Accords et cofinancements", ["accord_employeur", "abondement_employeur", "poste_fragilise",
                                    "formation_validee_france_travail"]),
 ]  # fmt: skip
+#: Every field of the form, in display order.
+CHAMPS = tuple(nom for _, noms in SECTIONS for nom in noms)
 
 
 class FinancementForm(StyledFormMixin, forms.Form):
@@ -133,3 +144,23 @@ class FinancementForm(StyledFormMixin, forms.Form):
                     self.add_error(champ, message.partition(" : ")[2] or message)
                 else:
                     self.add_error(None, message)
+
+
+def initial_depuis(query: Mapping[str, str]) -> dict[str, str]:
+    """The form's initial values from a query string: the keys the form has, as given (a value
+    the field does not know shows as not filled in; the POST checks everything)."""
+    return {cle: query[cle] for cle in CHAMPS if query.get(cle)}
+
+
+def adresse_depuis_situation(situation: Mapping[str, Any]) -> str:
+    """The funding page's address pre-filled with ``situation`` (an orientation situation, JSON
+    keys): the keys the form has, yes/no facts as ``oui``/``non``. The others (âge, cadre,
+    RSA…) are left out: the funding form does not ask them."""
+    query = {}
+    for cle in CHAMPS:
+        valeur = situation.get(cle)
+        if valeur is None or valeur == "":
+            continue
+        query[cle] = ("oui" if valeur else "non") if isinstance(valeur, bool) else str(valeur)
+    adresse = reverse("orientation:financement")
+    return f"{adresse}?{urlencode(query)}" if query else adresse

@@ -16,6 +16,7 @@ from aiguillage.accounts import access
 from aiguillage.directory.models import Site
 from aiguillage.orientation import questionnaire, services
 from aiguillage.orientation.forms import ContactForm, SituationForm
+from aiguillage.orientation.forms_financement import adresse_depuis_situation
 from aiguillage.orientation.models import Canal, Diagnostic
 from aiguillage.referrals import services as referrals_services
 from aiguillage.territories.models import Commune
@@ -151,7 +152,8 @@ def demande_envoyee(request, public_id):
 
 @require_http_methods(["GET", "POST"])
 def conseiller(request):
-    """A counsellor enters the whole situation on one page and sees the decision with its trace."""
+    """A counsellor enters the whole situation on one page and sees the decision with its trace,
+    and a link to the funding helper pre-filled with the same situation."""
     if not access.member_structure_ids(request.user) and not access.is_administrateur(request.user):
         raise Http404("Page réservée aux conseillers.")
     form = SituationForm(request.POST or None)
@@ -173,7 +175,13 @@ def conseiller(request):
             return render(
                 request,
                 "orientation/resultat.html",
-                {"diagnostic": diagnostic, "decision": decision, "conseiller": True, "form": form},
+                {
+                    "diagnostic": diagnostic,
+                    "decision": decision,
+                    "conseiller": True,
+                    "form": form,
+                    "adresse_financement": adresse_depuis_situation(diagnostic.situation),
+                },
             )
     return render(request, "orientation/conseiller.html", {"form": form})
 

@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from aiguillage.accounts import access
 from aiguillage.orientation.financement import SituationInvalide, financement_pour
-from aiguillage.orientation.forms_financement import FinancementForm
+from aiguillage.orientation.forms_financement import FinancementForm, initial_depuis
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,9 +22,7 @@ def financement(request):
     if request.method == "POST":
         form = FinancementForm(request.POST)
     else:
-        form = FinancementForm(
-            initial={k: v for k, v in request.GET.items() if k in FinancementForm.base_fields}
-        )
+        form = FinancementForm(initial=initial_depuis(request.GET))
     reponse = None
     if request.method == "POST" and form.is_valid():
         try:

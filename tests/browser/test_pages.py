@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from aiguillage.core.demo import DEMO_DOMAIN, DEMO_PASSWORD
+from aiguillage.core.demo import DEMO_DOMAIN
+from tests.browser._connexion import login
 from tests.browser.conftest import check_accessibility
 
 pytestmark = pytest.mark.browser
-
-
-def login(page, base, who):
-    page.goto(base + "/connexion/")
-    page.get_by_label("Adresse électronique").fill(f"{who}@{DEMO_DOMAIN}")
-    page.get_by_label("Mot de passe").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_url(base + "/")
 
 
 def test_public_pages(page, demo_server, axe):

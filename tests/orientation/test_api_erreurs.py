@@ -83,3 +83,16 @@ def test_a_message_of_the_engine_without_a_field_is_of_no_field():
         (None, "Situation incomplète."),
         ("age", "trop grand"),
     ]
+
+
+def test_unreadable_json_is_a_400_worded_as_the_rest_of_the_api(client):
+    response = post(client, '{"age": ')
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Corps de la requête : JSON invalide (ligne 1, colonne 9)."
+    }
+    response = client.post(URL, b'{"activite": "\xff"}', content_type="application/json")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "Corps de la requête : JSON invalide (encodage UTF-8 attendu)."
+    }

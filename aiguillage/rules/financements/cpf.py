@@ -149,9 +149,12 @@ def _participation(ex: Examen, d: Demande, lire: Lecteur) -> None:
         apres = f" (elle s'applique à partir du {date_fr(suivantes[0])})" if suivantes else ""
         ex.montant(libelle, f"aucune à cette date{apres}", participation)
         return
-    if d.activite == "demandeur_emploi" or d.inscrit_france_travail:
+    # The waiver follows the registration with France Travail: a job seeker said not to be
+    # registered pays it; one whose registration is not known is presumed registered (said).
+    inscrit = d.inscrit_france_travail
+    if inscrit or (inscrit is None and d.activite == "demandeur_emploi"):
         ex.montant(libelle, "0 € : exonérée (demandeur d'emploi)", participation)
-        if not d.inscrit_france_travail:
+        if not inscrit:
             ex.savoir(
                 "L'exonération des demandeurs d'emploi est vérifiée sur Mon Compte Formation par "
                 "l'inscription à France Travail."

@@ -14,7 +14,9 @@ Rules (docs/coordination.md):
   coordination of their région, by the managers (``responsable_structure``) of the organising
   (animating) structure, and by administrators;
 - a structure's **calendar feed** is for its members, the coordination of its région and
-  administrators.
+  administrators; its **secret link** (``LienAgenda``) is made and revoked by the managers of
+  the structure, the coordination of its région and administrators, and shows, to whoever
+  holds it, what the structure's members see of its sessions as such — nothing more.
 
 Gateways return the object or raise ``Http404``; each condition is on its own line.
 """
@@ -30,7 +32,7 @@ from aiguillage.accounts.access import (
     managed_structure_ids,
     member_structure_ids,
 )
-from aiguillage.coordination.models import GroupeTravail, Invitation, Rencontre
+from aiguillage.coordination.models import GroupeTravail, Invitation, LienAgenda, Rencontre
 from aiguillage.directory.models import Structure
 
 __all__ = [
@@ -38,14 +40,19 @@ __all__ = [
     "groupe_get_for_manager",
     "groupe_get_for_user",
     "groupes_for_user",
+    "lien_agenda_get_par_jeton",
     "peut_creer",
+    "peut_gerer_abonnement",
     "peut_gerer_groupe",
     "peut_gerer_rencontre",
     "rencontre_get_for_manager",
     "rencontre_get_for_user",
+    "rencontres_for_structure",
     "rencontres_for_user",
     "require_access",
+    "structure_get_for_abonnement",
     "structure_get_for_agenda",
+    "structures_agendas",
     "structures_organisables",
 ]
 
@@ -66,19 +73,29 @@ def require_access(user) -> None:
 # --- Sessions ---------------------------------------------------------------------------------
 
 
+def _vues_par_membres(structure_ids) -> Q:
+    """The sessions the members of these structures see as such: organised or invited."""
+    invited = Invitation.objects.filter(structure_id__in=structure_ids).values("rencontre_id")
+    return Q(organisatrice_id__in=structure_ids) | Q(pk__in=invited)
+
+
 def rencontres_for_user(*, user) -> QuerySet[Rencontre]:
     """The sessions ``user`` may see (see the module's rules)."""
     if is_administrateur(user):
         return Rencontre.objects.all()
     ids = member_structure_ids(user)
     regions = coordinated_region_codes(user)
-    invited = Invitation.objects.filter(structure_id__in=ids).values("rencontre_id")
     condition = Q(pk__in=[])
     if ids:
-        condition |= Q(organisatrice_id__in=ids) | Q(pk__in=invited)
+        condition |= _vues_par_membres(ids)
     if regions:
         condition |= Q(region_id__in=regions)
     return Rencontre.objects.filter(condition)
+
+
+def rencontres_for_structure(*, structure_id: int) -> QuerySet[Rencontre]:
+    """The sessions any member of the structure sees through it (the secret link's scope)."""
+    return Rencontre.objects.filter(_vues_par_membres([structure_id]))
 
 
 def rencontre_get_for_user(*, user, public_id) -> Rencontre:
@@ -187,3 +204,55 @@ def structure_get_for_agenda(*, user, structure_id: int) -> Structure:
     if not allowed:
         raise Http404("Structure introuvable.")
     return structure
+
+
+# --- Calendar subscriptions (secret links) ----------------------------------------------------
+
+
+def peut_gerer_abonnement(user, structure: Structure) -> bool:
+    """Whether ``user`` may make, replace and revoke the structure's secret calendar link."""
+    return (
+        is_administrateur(user)
+        or (structure.region_id or "") in coordinated_region_codes(user)
+        or structure.pk in managed_structure_ids(user)
+    )
+
+
+def structure_get_for_abonnement(*, user, structure_id: int) -> Structure:
+    """A structure whose secret calendar link the user manages (404 otherwise, even for a
+    counsellor of the structure, who may read its calendar)."""
+    structure = structure_get_for_agenda(user=user, structure_id=structure_id)
+    if not peut_gerer_abonnement(user, structure):
+        raise Http404("Structure introuvable.")
+    return structure
+
+
+def lien_agenda_get_par_jeton(*, jeton: str) -> LienAgenda:
+    """The live link holding this token (found by its SHA-256: the token itself is stored
+    nowhere); 404 for a wrong, replaced or revoked token."""
+    lien = (
+        LienAgenda.objects.select_related("structure")
+        .filter(empreinte=LienAgenda.empreinte_de(jeton))
+        .first()
+    )
+    if lien is None:
+        raise Http404("Agenda introuvable.")
+    return lien
+
+
+def structures_agendas(user) -> QuerySet[Structure]:
+    """The structures whose calendar page is offered to ``user``: the ones they work in and,
+    for the coordination of a région (every région, for administrators), the structures of the
+    région that organise or are invited to sessions, or hold a secret link."""
+    condition = Q(pk__in=member_structure_ids(user))
+    participantes = (
+        Q(pk__in=Rencontre.objects.values("organisatrice_id"))
+        | Q(pk__in=Invitation.objects.values("structure_id"))
+        | Q(pk__in=LienAgenda.objects.values("structure_id"))
+    )
+    regions = coordinated_region_codes(user)
+    if is_administrateur(user):
+        condition |= participantes
+    elif regions:
+        condition |= Q(region_id__in=regions) & participantes
+    return Structure.objects.filter(condition)

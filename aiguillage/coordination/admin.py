@@ -4,6 +4,7 @@ from aiguillage.coordination.models import (
     Accord,
     GroupeTravail,
     Invitation,
+    LienAgenda,
     Rencontre,
     RessourceCollective,
 )
@@ -59,3 +60,23 @@ class RencontreAdmin(admin.ModelAdmin):
         "sequence",
     ]
     autocomplete_fields = ["organisatrice", "groupe"]
+
+
+@admin.register(LienAgenda)
+class LienAgendaAdmin(admin.ModelAdmin):
+    """Read-only: links are made and revoked on the calendar page (services: audit, show-once);
+    the token is not here, only its hash."""
+
+    list_display = ["structure", "cree_le", "utilise_le"]
+    readonly_fields = ["structure", "cree_le", "cree_par", "utilise_le"]
+    exclude = ["empreinte"]
+    search_fields = ["structure__nom"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

@@ -7,7 +7,10 @@
   place or « À distance », the kind as ``CATEGORIES``, and the session's page as ``URL``;
 - ``rencontre_ics`` (one session) and ``agenda_ics`` (a structure's feed) return the bytes.
 
-Only structures are named (organiser, invited structures), never people.
+Only structures are named (organiser, invited structures), never people. With
+``texte_libre=False`` (the feed read through a secret link, the file attached to an e-mail) the
+description and the cancellation reason are left out too: they are free text, which might name
+someone despite the form's warning, and these copies travel outside the login.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ def rencontre_uid(rencontre: Rencontre) -> str:
     return f"rencontre-{rencontre.public_id}@aiguillage"
 
 
-def _description(rencontre: Rencontre, url: str) -> str:
+def _description(rencontre: Rencontre, url: str, *, texte_libre: bool) -> str:
     lignes = [rencontre.get_type_display()]
     if rencontre.groupe_id:
         lignes.append(f"Groupe de travail : {rencontre.groupe.nom}")
@@ -39,9 +42,12 @@ def _description(rencontre: Rencontre, url: str) -> str:
     invitees = [i.structure.nom for i in rencontre.invitations.all()]
     if invitees:
         lignes.append("Structures invitées : " + ", ".join(sorted(invitees)))
-    if rencontre.statut == StatutRencontre.ANNULEE and rencontre.motif_annulation:
-        lignes.append(f"Annulée : {rencontre.motif_annulation}")
-    if rencontre.description:
+    if rencontre.statut == StatutRencontre.ANNULEE:
+        if texte_libre and rencontre.motif_annulation:
+            lignes.append(f"Annulée : {rencontre.motif_annulation}")
+        else:
+            lignes.append("Annulée.")
+    if texte_libre and rencontre.description:
         lignes += ["", rencontre.description]
     if rencontre.organisatrice.est_demo:
         lignes += ["", "Données de démonstration : rencontre fictive."]
@@ -49,7 +55,7 @@ def _description(rencontre: Rencontre, url: str) -> str:
     return "\n".join(lignes)
 
 
-def _vevent(rencontre: Rencontre, *, url: str, stamp: dt.datetime) -> Event:
+def _vevent(rencontre: Rencontre, *, url: str, stamp: dt.datetime, texte_libre: bool) -> Event:
     event = Event()
     event.add("uid", rencontre_uid(rencontre))
     event.add("dtstamp", stamp)
@@ -60,7 +66,7 @@ def _vevent(rencontre: Rencontre, *, url: str, stamp: dt.datetime) -> Event:
     event.add("dtend", rencontre.fin.astimezone(PARIS))
     event.add("summary", rencontre.intitule)
     event.add("location", rencontre.lieu_affiche)
-    event.add("description", _description(rencontre, url))
+    event.add("description", _description(rencontre, url, texte_libre=texte_libre))
     event.add("categories", [rencontre.get_type_display()])
     event.add("status", "CANCELLED" if rencontre.statut == StatutRencontre.ANNULEE else "CONFIRMED")
     event.add("url", url)
@@ -68,7 +74,11 @@ def _vevent(rencontre: Rencontre, *, url: str, stamp: dt.datetime) -> Event:
 
 
 def _calendrier(
-    rencontres: Iterable[Rencontre], *, url_de: Callable[[Rencontre], str], nom: str
+    rencontres: Iterable[Rencontre],
+    *,
+    url_de: Callable[[Rencontre], str],
+    nom: str,
+    texte_libre: bool,
 ) -> bytes:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
@@ -80,7 +90,9 @@ def _calendrier(
     stamp = timezone.now().astimezone(dt.UTC).replace(microsecond=0)
     debuts = []
     for rencontre in rencontres:
-        calendar.add_component(_vevent(rencontre, url=url_de(rencontre), stamp=stamp))
+        calendar.add_component(
+            _vevent(rencontre, url=url_de(rencontre), stamp=stamp, texte_libre=texte_libre)
+        )
         debuts.append(rencontre.debut.astimezone(PARIS).date())
         debuts.append(rencontre.fin.astimezone(PARIS).date())
     if debuts:
@@ -92,11 +104,17 @@ def _calendrier(
     return calendar.to_ical()
 
 
-def rencontre_ics(rencontre: Rencontre, *, url: str) -> bytes:
-    return _calendrier([rencontre], url_de=lambda _r: url, nom=rencontre.intitule)
+def rencontre_ics(rencontre: Rencontre, *, url: str, texte_libre: bool = True) -> bytes:
+    return _calendrier(
+        [rencontre], url_de=lambda _r: url, nom=rencontre.intitule, texte_libre=texte_libre
+    )
 
 
 def agenda_ics(
-    rencontres: Iterable[Rencontre], *, url_de: Callable[[Rencontre], str], nom: str
+    rencontres: Iterable[Rencontre],
+    *,
+    url_de: Callable[[Rencontre], str],
+    nom: str,
+    texte_libre: bool = True,
 ) -> bytes:
-    return _calendrier(rencontres, url_de=url_de, nom=nom)
+    return _calendrier(rencontres, url_de=url_de, nom=nom, texte_libre=texte_libre)

@@ -19,6 +19,8 @@ Concept map:
   (attendance recorded after it started) or ``annulee``.
 - ``Invitation``: one invited structure of a session and, once the session took place, whether
   it attended (``presence``) and how many of its people came (optional).
+- ``LienAgenda``: the secret link through which a calendar application subscribes to one
+  structure's sessions without logging in; only the SHA-256 of its token is stored.
 
 Only structures are recorded, never the names of the people who came: the one person kept is
 the user who created the session or recorded its attendance (a foreign key, for the audit).
@@ -27,8 +29,11 @@ The observatory reads the sessions that were held through ``selectors.rencontres
 
 from __future__ import annotations
 
+import hashlib
+
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from aiguillage.core.identifiants import uuid7
 
@@ -306,3 +311,44 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.structure_id} → {self.rencontre_id}"
+
+
+# --- Calendar subscriptions -------------------------------------------------------------------
+
+
+class LienAgenda(models.Model):
+    """A structure's secret calendar link (``/coordination/abonnements/<jeton>.ics``).
+
+    Outlook, Google Agenda or Thunderbird poll the link without logging in; whoever holds it sees
+    what the structure's members see of its sessions. Only the token's SHA-256 is kept
+    (``empreinte``): the link is shown once, when it is made, and nobody reading the database
+    can rebuild it. One link per structure: making a new one replaces the old, revoking deletes
+    it; either way the old link answers 404 at once.
+    """
+
+    structure = models.OneToOneField(
+        "directory.Structure",
+        on_delete=models.CASCADE,
+        related_name="lien_agenda",
+        verbose_name="structure",
+    )
+    empreinte = models.CharField("empreinte du jeton (SHA-256)", max_length=64, unique=True)
+    cree_le = models.DateTimeField("créé le", default=timezone.now)
+    cree_par = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # Written when a calendar reads the link (at most every few minutes, see services), so that
+    # a manager can tell a link nobody uses any more from a live one.
+    utilise_le = models.DateTimeField("dernière utilisation", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "lien d'abonnement à un agenda"
+        verbose_name_plural = "liens d'abonnement aux agendas"
+
+    def __str__(self) -> str:
+        return f"Lien d'abonnement à l'agenda de {self.structure}"
+
+    @staticmethod
+    def empreinte_de(jeton: str) -> str:
+        """The stored form of a token: its SHA-256, in hexadecimal."""
+        return hashlib.sha256(jeton.encode()).hexdigest()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from aiguillage.coordination.views import calendriers, groupes, rencontres
+from aiguillage.coordination.views import agendas, calendriers, groupes, rencontres
 
 app_name = "coordination"
 
@@ -29,7 +29,22 @@ urlpatterns = [
         calendriers.rencontre_ics,
         name="rencontre_ics",
     ),
+    # Structures' calendars, their secret links (views/agendas.py) and the feed they give
+    path("agendas/", agendas.agendas, name="agendas"),
+    path("agendas/<int:structure_id>/", agendas.agenda, name="agenda"),
     path("agendas/<int:structure_id>.ics", calendriers.agenda_ics, name="agenda_ics"),
+    path(
+        "agendas/<int:structure_id>/lien/",
+        agendas.agenda_lien_creer,
+        name="agenda_lien_creer",
+    ),
+    path(
+        "agendas/<int:structure_id>/lien/revoquer/",
+        agendas.agenda_lien_revoquer,
+        name="agenda_lien_revoquer",
+    ),
+    # No login: the secret token is the key (views/calendriers.py, ``abonnement_ics``).
+    path("abonnements/<str:jeton>.ics", calendriers.abonnement_ics, name="abonnement_ics"),
     # Working groups (views/groupes.py)
     path("groupes/", groupes.groupes, name="groupes"),
     path("groupes/nouveau/", groupes.groupe_creer, name="groupe_creer"),

@@ -88,6 +88,8 @@ def test_an_analyst_has_no_coordination_pages(client, m):
         "/coordination/rencontres/{id}/",
         "/coordination/rencontres/{id}/rencontre.ics",
         "/coordination/agendas/{structure}.ics",
+        "/coordination/agendas/",
+        "/coordination/agendas/{structure}/",
     ],
 )
 def test_anonymous_is_sent_to_the_login_page(client, m, url):

@@ -53,6 +53,7 @@ def test_upcoming_and_past_sessions_for_an_invited_structure(client):
     assert m.rencontre.intitule not in passees
     assert "Présences à saisir" in passees
     assert f"/coordination/agendas/{m.invitee.pk}.ics" in a_venir
+    assert f"/coordination/agendas/{m.invitee.pk}/" in a_venir  # its calendar page, to subscribe
 
 
 def test_filters_kind_departement_group(client):

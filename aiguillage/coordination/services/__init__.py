@@ -7,8 +7,9 @@ form field they concern) or ``ActionInterdite`` (the session's status forbids it
 in the same transaction. The session row is locked (``select_for_update``) while it changes, so
 that two managers acting at once cannot both cancel it, or record attendance of a cancelled one.
 
-``_commun`` (errors, required fields' messages), ``groupes`` (working groups) and
-``rencontres`` (sessions); everything public is importable from here.
+``_commun`` (errors, required fields' messages), ``groupes`` (working groups), ``rencontres``
+(sessions; they tell the invited structures after commit, see ``coordination.notifications``)
+and ``abonnements`` (secret calendar links); everything public is importable from here.
 """
 
 from aiguillage.coordination.services._commun import (
@@ -16,6 +17,11 @@ from aiguillage.coordination.services._commun import (
     OBLIGATOIRES_GROUPE,
     OBLIGATOIRES_RENCONTRE,
     DonneesInvalides,
+)
+from aiguillage.coordination.services.abonnements import (
+    lien_agenda_creer,
+    lien_agenda_revoquer,
+    lien_agenda_utilise,
 )
 from aiguillage.coordination.services.groupes import (
     ChampsGroupe,
@@ -47,6 +53,9 @@ __all__ = [
     "groupe_create",
     "groupe_modifier",
     "groupe_rouvrir",
+    "lien_agenda_creer",
+    "lien_agenda_revoquer",
+    "lien_agenda_utilise",
     "rencontre_annuler",
     "rencontre_create",
     "rencontre_modifier",

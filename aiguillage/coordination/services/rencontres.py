@@ -1,4 +1,9 @@
-"""Sessions: plan, change, cancel, record attendance."""
+"""Sessions: plan, change, cancel, record attendance.
+
+Planning, changing and cancelling tell the structures concerned once the transaction commits
+(``notifications.avis_apres_commit``): invited, no longer invited, the session changed (what
+raises the iCalendar sequence), cancelled. Recording attendance tells nobody.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from aiguillage.coordination.models import (
     StatutRencontre,
     TypeRencontre,
 )
+from aiguillage.coordination.notifications import Avis, avis_apres_commit
 from aiguillage.coordination.services._commun import (
     NOMBRE_MAXIMUM,
     OBLIGATOIRES_RENCONTRE,
@@ -156,6 +162,11 @@ def rencontre_create(*, champs: ChampsRencontre, acting_user, request=None) -> R
             "groupe": str(rencontre.groupe.public_id) if rencontre.groupe_id else None,
         },
     )
+    avis_apres_commit(
+        rencontre=rencontre,
+        avis={Avis.INVITATION: {s.pk for s in invitees}},
+        sauf=acting_user,
+    )
     return rencontre
 
 
@@ -207,7 +218,8 @@ def rencontre_modifier(
         return rencontre
     for key, value in valeurs.items():
         setattr(rencontre, key, value)
-    if any(c in CHAMPS_CALENDRIER for c in changes):
+    changes_calendrier = [c for c in changes if c in CHAMPS_CALENDRIER]
+    if changes_calendrier:
         rencontre.sequence += 1
     rencontre.save()
     rencontre.invitations.filter(structure_id__in=retirees).delete()
@@ -227,6 +239,10 @@ def rencontre_modifier(
         request=request,
         details=details,
     )
+    avis = {Avis.INVITATION: ajoutees, Avis.RETRAIT: retirees}
+    if changes_calendrier:
+        avis[Avis.CHANGEMENT] = voulues - ajoutees
+    avis_apres_commit(rencontre=rencontre, avis=avis, changes=changes_calendrier, sauf=acting_user)
     return rencontre
 
 
@@ -253,6 +269,11 @@ def rencontre_annuler(
         structure_id=rencontre.organisatrice_id,
         request=request,
         details={"statut": StatutRencontre.ANNULEE, "motif": rencontre.motif_annulation},
+    )
+    avis_apres_commit(
+        rencontre=rencontre,
+        avis={Avis.ANNULATION: set(rencontre.invitations.values_list("structure_id", flat=True))},
+        sauf=acting_user,
     )
     return rencontre
 

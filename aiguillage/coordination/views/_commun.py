@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 
 from django.http import Http404
 
 from aiguillage.accounts.access import MEMBER_ROLES, grants_for, is_administrateur
 from aiguillage.accounts.models import Role
+from aiguillage.coordination.services import DonneesInvalides
+from aiguillage.coordination.workflow import ActionInterdite
 from aiguillage.territories.models import Departement
 
 PAR_PAGE = 25
@@ -32,6 +35,22 @@ def erreurs_sur(form, erreurs: dict[str, str]) -> None:
     the whole form otherwise."""
     for name, text in erreurs.items():
         form.add_error(name if name in form.fields else None, text)
+
+
+def soumettre(form, action: Callable[[], object]) -> tuple[int, str, bool]:
+    """Run ``action`` (the service call) when the submitted ``form`` is valid. Returns the
+    page's status, its error and whether it was done: 400 with the service's
+    ``DonneesInvalides`` on the form's fields, 409 with an ``ActionInterdite``'s message."""
+    if not form.is_valid():
+        return 400, "", False
+    try:
+        action()
+    except DonneesInvalides as exc:
+        erreurs_sur(form, exc.erreurs)
+        return 400, "", False
+    except ActionInterdite as exc:
+        return 409, str(exc), False
+    return 200, "", True
 
 
 def departements_du_perimetre(user) -> list[Departement]:

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aiguillage.coordination import access, selectors, services
 from aiguillage.coordination.forms import Choix, GroupeForm, structures_cochees
 from aiguillage.coordination.selectors import Periode
-from aiguillage.coordination.views._commun import erreurs_sur
+from aiguillage.coordination.views._commun import erreurs_sur, soumettre
 from aiguillage.coordination.workflow import ActionInterdite
 
 
@@ -98,19 +98,15 @@ def groupe_modifier(request, public_id):
     )
     status, erreur = 200, ""
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.groupe_modifier(
-                    groupe=item, champs=form.champs(), acting_user=user, request=request
-                )
-            except services.DonneesInvalides as exc:
-                erreurs_sur(form, exc.erreurs)
-            except ActionInterdite as exc:
-                status, erreur = 409, str(exc)
-            else:
-                messages.success(request, "Groupe de travail modifié.")
-                return redirect("coordination:groupe", public_id=item.public_id)
+        status, erreur, fait = soumettre(
+            form,
+            lambda: services.groupe_modifier(
+                groupe=item, champs=form.champs(), acting_user=user, request=request
+            ),
+        )
+        if fait:
+            messages.success(request, "Groupe de travail modifié.")
+            return redirect("coordination:groupe", public_id=item.public_id)
     return render(
         request,
         "coordination/groupe_form.html",
@@ -119,29 +115,31 @@ def groupe_modifier(request, public_id):
     )
 
 
-@require_POST
-def groupe_clore(request, public_id):
+def _groupe_changer(request, public_id, service, succes: str):
     user = request.user
     item = access.groupe_get_for_manager(user=user, public_id=public_id)
     try:
-        services.groupe_clore(groupe=item, acting_user=user, request=request)
+        service(groupe=item, acting_user=user, request=request)
     except ActionInterdite as exc:
         item.refresh_from_db()
         context = _contexte_groupe(request, item, erreur=str(exc))
         return render(request, "coordination/groupe.html", context, status=409)
-    messages.success(request, "Groupe de travail clos : son historique reste consultable.")
+    messages.success(request, succes)
     return redirect("coordination:groupe", public_id=item.public_id)
+
+
+@require_POST
+def groupe_clore(request, public_id):
+    return _groupe_changer(
+        request,
+        public_id,
+        services.groupe_clore,
+        "Groupe de travail clos : son historique reste consultable.",
+    )
 
 
 @require_POST
 def groupe_rouvrir(request, public_id):
-    user = request.user
-    item = access.groupe_get_for_manager(user=user, public_id=public_id)
-    try:
-        services.groupe_rouvrir(groupe=item, acting_user=user, request=request)
-    except ActionInterdite as exc:
-        item.refresh_from_db()
-        context = _contexte_groupe(request, item, erreur=str(exc))
-        return render(request, "coordination/groupe.html", context, status=409)
-    messages.success(request, "Groupe de travail rouvert.")
-    return redirect("coordination:groupe", public_id=item.public_id)
+    return _groupe_changer(
+        request, public_id, services.groupe_rouvrir, "Groupe de travail rouvert."
+    )

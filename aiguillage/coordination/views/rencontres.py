@@ -31,6 +31,7 @@ from aiguillage.coordination.views._commun import (
     departements_du_perimetre,
     erreurs_sur,
     page_demandee,
+    soumettre,
     structures_membre,
     uuid_ou_404,
 )
@@ -156,19 +157,15 @@ def rencontre_modifier(request, public_id):
     )
     status, erreur = 200, ""
     if request.method == "POST":
-        status = 400
-        if form.is_valid():
-            try:
-                services.rencontre_modifier(
-                    rencontre=item, champs=form.champs(), acting_user=user, request=request
-                )
-            except services.DonneesInvalides as exc:
-                erreurs_sur(form, exc.erreurs)
-            except ActionInterdite as exc:
-                status, erreur = 409, str(exc)
-            else:
-                messages.success(request, "Rencontre modifiée.")
-                return redirect("coordination:rencontre", public_id=item.public_id)
+        status, erreur, fait = soumettre(
+            form,
+            lambda: services.rencontre_modifier(
+                rencontre=item, champs=form.champs(), acting_user=user, request=request
+            ),
+        )
+        if fait:
+            messages.success(request, "Rencontre modifiée.")
+            return redirect("coordination:rencontre", public_id=item.public_id)
     return render(
         request,
         "coordination/rencontre_form.html",
@@ -221,22 +218,15 @@ def rencontre_presences(request, public_id):
     except ActionInterdite as exc:
         status, erreur = 409, str(exc)
     if request.method == "POST" and not erreur:
-        status = 400
-        if form.is_valid():
-            try:
-                services.rencontre_presences_enregistrer(
-                    rencontre=item,
-                    presences=form.presences(),
-                    acting_user=user,
-                    request=request,
-                )
-            except services.DonneesInvalides as exc:
-                erreurs_sur(form, exc.erreurs)
-            except ActionInterdite as exc:
-                status, erreur = 409, str(exc)
-            else:
-                messages.success(request, "Présences enregistrées.")
-                return redirect("coordination:rencontre", public_id=item.public_id)
+        status, erreur, fait = soumettre(
+            form,
+            lambda: services.rencontre_presences_enregistrer(
+                rencontre=item, presences=form.presences(), acting_user=user, request=request
+            ),
+        )
+        if fait:
+            messages.success(request, "Présences enregistrées.")
+            return redirect("coordination:rencontre", public_id=item.public_id)
     return render(
         request,
         "coordination/presences.html",

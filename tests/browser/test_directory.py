@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from tests.browser._connexion import login
 from tests.browser.conftest import check_accessibility
-from tests.browser.test_pages import login
 
 pytestmark = pytest.mark.browser
 

@@ -11,8 +11,8 @@ import uuid
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser._connexion import login
 from tests.browser.conftest import check_accessibility, no_javascript_page
-from tests.browser.test_pages import login
 
 pytestmark = pytest.mark.browser
 

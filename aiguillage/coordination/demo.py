@@ -316,5 +316,9 @@ def coordination_demo_load(structures: dict[str, Structure]) -> None:
                 },
                 acting_user=acteur,
             )
+            # Recorded the day after the session, as a coordinator would, not on the load day.
+            Rencontre.objects.filter(pk=rencontre.pk).update(
+                presences_le=min(rencontre.fin + dt.timedelta(days=1), timezone.now())
+            )
         if spec.annulee:
             services.rencontre_annuler(rencontre=rencontre, acting_user=acteur, motif=spec.annulee)

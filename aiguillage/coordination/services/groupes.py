@@ -141,15 +141,19 @@ def groupe_modifier(
     groupe.save()
     groupe.membres.set(membres)
     groupe.departements.set(champs.departements)
+    _modification_auditer(groupe, acting_user, request, {"champs": changes})
+    return groupe
+
+
+def _modification_auditer(groupe: GroupeTravail, acting_user, request, details: dict) -> None:
     audit_record(
         action=AuditAction.UPDATE,
         actor=acting_user,
         obj=groupe,
         structure_id=groupe.animatrice_id,
         request=request,
-        details={"champs": changes},
+        details=details,
     )
-    return groupe
 
 
 @transaction.atomic
@@ -171,14 +175,7 @@ def groupe_clore(
         )
     groupe.clos_le = le or timezone.localdate()
     groupe.save(update_fields=["clos_le"])
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        obj=groupe,
-        structure_id=groupe.animatrice_id,
-        request=request,
-        details={"clos_le": groupe.clos_le.isoformat()},
-    )
+    _modification_auditer(groupe, acting_user, request, {"clos_le": groupe.clos_le.isoformat()})
     return groupe
 
 
@@ -189,12 +186,5 @@ def groupe_rouvrir(*, groupe: GroupeTravail, acting_user, request=None) -> Group
         raise ActionInterdite("Ce groupe de travail est déjà actif.")
     groupe.clos_le = None
     groupe.save(update_fields=["clos_le"])
-    audit_record(
-        action=AuditAction.UPDATE,
-        actor=acting_user,
-        obj=groupe,
-        structure_id=groupe.animatrice_id,
-        request=request,
-        details={"rouvert": True},
-    )
+    _modification_auditer(groupe, acting_user, request, {"rouvert": True})
     return groupe

@@ -15,11 +15,16 @@ mkdir -p b h l "$dest/bootstrap" "$dest/htmx" "$dest/leaflet"
 tar -xzf "bootstrap-$BOOTSTRAP_VERSION.tgz" -C b
 tar -xzf "htmx.org-$HTMX_VERSION.tgz" -C h
 tar -xzf "leaflet-$LEAFLET_VERSION.tgz" -C l
-cp b/package/dist/css/bootstrap.min.css b/package/dist/js/bootstrap.bundle.min.js "$dest/bootstrap/"
+# The source maps too: the files name them, and `collectstatic` (hashed names) refuses a
+# reference to a file that is not there.
+cp b/package/dist/css/bootstrap.min.css b/package/dist/css/bootstrap.min.css.map \
+  b/package/dist/js/bootstrap.bundle.min.js b/package/dist/js/bootstrap.bundle.min.js.map \
+  "$dest/bootstrap/"
 cp b/package/LICENSE "$dest/bootstrap/LICENSE"
 cp h/package/dist/htmx.min.js "$dest/htmx/"
 cp h/package/LICENSE "$dest/htmx/LICENSE"
-cp l/package/dist/leaflet.js l/package/dist/leaflet.css l/package/LICENSE "$dest/leaflet/"
+cp l/package/dist/leaflet.js l/package/dist/leaflet.js.map l/package/dist/leaflet.css \
+  l/package/LICENSE "$dest/leaflet/"
 cp -r l/package/dist/images "$dest/leaflet/"
 printf 'bootstrap %s (MIT)\nhtmx.org %s (0BSD)\nleaflet %s (BSD-2-Clause)\n' "$BOOTSTRAP_VERSION" "$HTMX_VERSION" "$LEAFLET_VERSION" > "$dest/VERSIONS"
 echo "assets written to $dest"

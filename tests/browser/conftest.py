@@ -69,7 +69,8 @@ def _server_database_url(tmp: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo_server(tmp_path_factory):
+def demo_environment(tmp_path_factory) -> tuple[dict[str, str], Path]:
+    """The environment of ``make demo`` on a fresh database, migrated and loaded."""
     _require_browser()
     tmp = tmp_path_factory.mktemp("demo-server")
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
@@ -82,10 +83,18 @@ def demo_server(tmp_path_factory):
     for step in (["migrate", "--noinput", "-v0"], ["demo"]):
         done = subprocess.run([CLI, *step], env=env, capture_output=True, text=True, timeout=600)
         assert done.returncode == 0, done.stderr
+    return env, tmp
+
+
+def _serve(env: dict[str, str], log_path: Path, *options: str):
+    """``aiguillage runserver`` on a free port, once ``/sante/`` answers; stopped at the end."""
     port = _free_port()
-    log = open(tmp / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    log = open(log_path, "w")  # noqa: SIM115 - closed at teardown
     server = subprocess.Popen(
-        [CLI, "runserver", f"127.0.0.1:{port}", "--noreload"], env=env, stdout=log, stderr=log
+        [CLI, "runserver", f"127.0.0.1:{port}", "--noreload", *options],
+        env=env,
+        stdout=log,
+        stderr=log,
     )
     base = f"http://127.0.0.1:{port}"
     for _ in range(100):
@@ -96,13 +105,36 @@ def demo_server(tmp_path_factory):
             time.sleep(0.1)
     else:
         server.kill()
-        pytest.fail(
-            "Le serveur de démonstration n'a pas démarré : " + (tmp / "server.log").read_text()
-        )
+        pytest.fail("Le serveur n'a pas démarré : " + log_path.read_text())
     yield base
     server.terminate()
     server.wait(timeout=10)
     log.close()
+
+
+@pytest.fixture(scope="session")
+def demo_server(demo_environment):
+    env, tmp = demo_environment
+    yield from _serve(env, tmp / "server.log")
+
+
+@pytest.fixture(scope="session")
+def deployed_server(demo_environment):
+    """The same database served as in production (``DEBUG=0``, after ``collectstatic`` as the
+    README's deployment says; WhiteNoise serves the hashed files): the app's own error pages
+    instead of Django's technical ones. Cookies not marked secure: the test speaks plain HTTP."""
+    env, tmp = demo_environment
+    env = env | {
+        "DEBUG": "0",
+        "SECRET_KEY": "cle-des-tests-de-navigateur-uniquement-" + "x" * 20,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_COOKIES": "0",
+    }
+    done = subprocess.run(
+        [CLI, "collectstatic", "--noinput", "-v0"], env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    yield from _serve(env, tmp / "deployed-server.log")
 
 
 @pytest.fixture(scope="session")

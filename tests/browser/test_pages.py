@@ -132,3 +132,21 @@ def test_administrateur(page, demo_server, axe):
     ]:
         page.goto(demo_server + path)
         check_accessibility(axe, page, name)
+
+
+def test_error_pages_as_deployed(page, deployed_server, axe):
+    """With DEBUG off, as in production, an unknown address and an unknown portal result get the
+    app's own 404 page (in French, with the menu and the theme), audited like every page."""
+    import uuid
+
+    for name, path in [
+        ("deploye-page-introuvable", "/nexiste-pas/"),
+        ("deploye-resultat-introuvable", f"/orientation/resultat/{uuid.uuid4()}/"),
+    ]:
+        response = page.goto(deployed_server + path)
+        assert response.status == 404
+        assert "Page introuvable" in page.locator("main").inner_text()
+        assert "urlpatterns" not in page.content()  # not Django's technical page
+        header = page.evaluate("getComputedStyle(document.querySelector('.ag-header')).color")
+        assert header == "rgb(255, 255, 255)"  # the stylesheets were served
+        check_accessibility(axe, page, name)

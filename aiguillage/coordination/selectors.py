@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
 
 from aiguillage.coordination.models import (
@@ -116,7 +116,8 @@ def groupes_annotes(groupes: QuerySet[GroupeTravail]) -> QuerySet[GroupeTravail]
                 distinct=True,
             ),
         )
-        .order_by("clos_le", "nom", "pk")
+        # Active groups first on every database (PostgreSQL puts NULLs last by default).
+        .order_by(F("clos_le").asc(nulls_first=True), "nom", "pk")
     )
 
 

@@ -9,10 +9,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from aiguillage.coordination.models import Invitation
+from aiguillage.coordination.models import GroupeTravail, Invitation
 from aiguillage.coordination.selectors import (
     KIND_PAR_TYPE,
     InteractionRencontre,
+    groupes_annotes,
     rencontre_kind,
     rencontres_interactions,
 )
@@ -204,3 +205,14 @@ def test_the_observatorys_loader_accepts_the_interactions(tmp_path, trois):
         "meeting",
         "working_group",
     ]
+
+
+def test_active_groups_come_before_closed_ones_on_every_database():
+    """PostgreSQL sorts NULLs last and SQLite first: the active groups (no closing date) are
+    listed first on both."""
+    clos = GroupeTravailFactory(nom="A groupe clos", clos=True)
+    actif = GroupeTravailFactory(nom="B groupe actif")
+
+    ordre = list(groupes_annotes(GroupeTravail.objects.filter(pk__in=[clos.pk, actif.pk])))
+
+    assert ordre == [actif, clos]

@@ -6,6 +6,7 @@ from django.urls import re_path
 from ninja.renderers import JSONRenderer
 
 from aiguillage.api.erreurs import NinjaAPIEnFrancais, api_view
+from aiguillage.coordination.api import router as coordination_router
 from aiguillage.directory.api import router as directory_router
 from aiguillage.observatory.api import router as observatory_router
 from aiguillage.orientation.api import router as orientation_router
@@ -48,6 +49,7 @@ api.add_router("/territoires", territories_router)
 api.add_router("/annuaire", directory_router)
 api.add_router("/adressages", referrals_router)
 api.add_router("/observatoire", observatory_router)
+api.add_router("/coordination", coordination_router)
 
 
 def urlpatterns():

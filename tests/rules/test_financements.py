@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import ast
 import datetime
 import itertools
 import json
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -362,41 +358,3 @@ def test_catalogue_et_regles_concordent():
 
 
 # --- purity ------------------------------------------------------------------------------------
-
-
-def _modules_importes(fichier: Path) -> set[str]:
-    modules = set()
-    for noeud in ast.walk(ast.parse(fichier.read_text(encoding="utf-8"))):
-        if isinstance(noeud, ast.Import):
-            modules |= {alias.name for alias in noeud.names}
-        elif isinstance(noeud, ast.ImportFrom) and noeud.module:
-            modules.add(noeud.module)
-    return modules
-
-
-def test_le_paquet_financements_n_importe_pas_django():
-    fichiers = sorted(PAQUET.rglob("*.py"))
-    assert len(fichiers) >= 9
-    for fichier in fichiers:
-        for module in _modules_importes(fichier):
-            assert module.split(".")[0] != "django", f"{fichier.name} importe {module}"
-            if module.startswith("aiguillage"):
-                assert module == "aiguillage" or module.startswith("aiguillage.rules"), (
-                    f"{fichier.name} importe {module}, hors du paquet des règles"
-                )
-
-
-def test_evaluer_financements_sans_charger_django():
-    programme = (
-        "import datetime, sys\n"
-        "from aiguillage.rules.financements import evaluer_financements\n"
-        "evaluer_financements({'activite': 'salarie', 'contrat': 'cdi'},"
-        " date=datetime.date(2026, 3, 2))\n"
-        "charges = sorted(m for m in sys.modules if m.split('.')[0] == 'django')\n"
-        "assert not charges, charges\n"
-    )
-    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
-    resultat = subprocess.run(
-        [sys.executable, "-c", programme], capture_output=True, text=True, env=env, timeout=60
-    )
-    assert resultat.returncode == 0, resultat.stderr

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 import aiguillage.rules
 
 PAQUET = Path(aiguillage.rules.__file__).resolve().parent
@@ -24,8 +26,10 @@ def _modules_importes(fichier: Path) -> set[str]:
 
 
 def test_aucun_module_n_importe_django():
+    """The whole package, the funding helper (``rules/financements``) included."""
     fichiers = sorted(PAQUET.rglob("*.py"))
-    assert len(fichiers) >= 8
+    assert any(f.parent.name == "financements" for f in fichiers)
+    assert len(fichiers) >= 17
     for fichier in fichiers:
         for module in _modules_importes(fichier):
             assert module.split(".")[0] != "django", f"{fichier.name} importe {module}"
@@ -35,12 +39,22 @@ def test_aucun_module_n_importe_django():
                 )
 
 
-def test_evaluer_sans_charger_django():
+@pytest.mark.parametrize(
+    "appel",
+    [
+        "from aiguillage.rules import evaluer\n"
+        "evaluer({'activite': 'salarie', 'age': 30}, date=datetime.date(2026, 3, 2))\n",
+        "from aiguillage.rules.financements import evaluer_financements\n"
+        "evaluer_financements({'activite': 'salarie', 'contrat': 'cdi'},"
+        " date=datetime.date(2026, 3, 2))\n",
+    ],
+    ids=["orientation", "financements"],
+)
+def test_evaluer_sans_charger_django(appel):
     programme = (
         "import datetime, sys\n"
-        "from aiguillage.rules import evaluer\n"
-        "evaluer({'activite': 'salarie', 'age': 30}, date=datetime.date(2026, 3, 2))\n"
-        "charges = sorted(m for m in sys.modules if m.split('.')[0] == 'django')\n"
+        + appel
+        + "charges = sorted(m for m in sys.modules if m.split('.')[0] == 'django')\n"
         "assert not charges, charges\n"
     )
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}

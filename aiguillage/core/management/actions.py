@@ -26,6 +26,19 @@ class CommandeAActions(BaseCommand):
         getattr(self, "_" + action)(**options)
 
 
+def jour_et_essai_arguments(parser) -> None:
+    """``--date AAAA-MM-JJ`` (the day to process) and ``--dry-run``, for the scheduled actions
+    (``adressages relancer|purger``, ``annuaire alerter``, ``journal purger``)."""
+    parser.add_argument(
+        "--date",
+        metavar="AAAA-MM-JJ",
+        help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
+    )
+
+
 def date_option(value: str | None) -> date | None:
     """A command's ``--date AAAA-MM-JJ`` (``None`` when not given), or a French error."""
     if not value:

@@ -10,7 +10,11 @@ from __future__ import annotations
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import CommandError
 
-from aiguillage.core.management.actions import CommandeAActions, date_option
+from aiguillage.core.management.actions import (
+    CommandeAActions,
+    date_option,
+    jour_et_essai_arguments,
+)
 from aiguillage.core.retention import journal_purger
 
 
@@ -25,14 +29,7 @@ class Command(CommandeAActions):
     # purger -----------------------------------------------------------------------------
 
     def _arguments_purger(self, parser):
-        parser.add_argument(
-            "--date",
-            metavar="AAAA-MM-JJ",
-            help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
-        )
+        jour_et_essai_arguments(parser)
 
     def _purger(self, *, date: str | None, dry_run: bool, **_):
         try:

@@ -14,7 +14,11 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
-from aiguillage.core.management.actions import CommandeAActions, date_option
+from aiguillage.core.management.actions import (
+    CommandeAActions,
+    date_option,
+    jour_et_essai_arguments,
+)
 from aiguillage.directory.alerts import saved_search_alerts_send
 from aiguillage.directory.interop import (
     ExportErrors,
@@ -124,14 +128,7 @@ class Command(CommandeAActions):
     # alerter ----------------------------------------------------------------------------
 
     def _arguments_alerter(self, parser):
-        parser.add_argument(
-            "--date",
-            metavar="AAAA-MM-JJ",
-            help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
-        )
+        jour_et_essai_arguments(parser)
 
     def _alerter(self, *, date: str | None, dry_run: bool, **_):
         report = saved_search_alerts_send(aujourd_hui=date_option(date), dry_run=dry_run)

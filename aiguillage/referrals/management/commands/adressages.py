@@ -7,7 +7,11 @@ docs/adressages-donnees-personnelles.md). ``--date`` replays a given day (tests,
 
 from __future__ import annotations
 
-from aiguillage.core.management.actions import CommandeAActions, date_option
+from aiguillage.core.management.actions import (
+    CommandeAActions,
+    date_option,
+    jour_et_essai_arguments,
+)
 from aiguillage.referrals.reminders import relances_envoyer
 from aiguillage.referrals.retention import purger
 
@@ -22,21 +26,10 @@ class Command(CommandeAActions):
         "personnes sans suivi en cours, et supprime les anciennes notifications.",
     }
 
-    @staticmethod
-    def _common(parser):
-        parser.add_argument(
-            "--date",
-            metavar="AAAA-MM-JJ",
-            help="Jour à traiter (par défaut : aujourd'hui, heure de Paris).",
-        )
-        parser.add_argument(
-            "--dry-run", action="store_true", help="Affiche ce qui serait fait sans rien écrire."
-        )
-
     # relancer ---------------------------------------------------------------------------
 
     def _arguments_relancer(self, parser):
-        self._common(parser)
+        jour_et_essai_arguments(parser)
 
     def _relancer(self, *, date: str | None, dry_run: bool, **_):
         rapport = relances_envoyer(aujourd_hui=date_option(date), dry_run=dry_run)
@@ -48,7 +41,7 @@ class Command(CommandeAActions):
     # purger -----------------------------------------------------------------------------
 
     def _arguments_purger(self, parser):
-        self._common(parser)
+        jour_et_essai_arguments(parser)
 
     def _purger(self, *, date: str | None, dry_run: bool, **_):
         rapport = purger(aujourd_hui=date_option(date), dry_run=dry_run)

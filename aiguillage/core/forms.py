@@ -1,4 +1,8 @@
-"""Form helpers: Bootstrap classes on widgets; fields render with core/forms/field.html."""
+"""Form helpers: Bootstrap classes on widgets; fields render with core/forms/field.html; a
+service's errors put on a form's fields."""
+
+from collections.abc import Mapping
+from typing import Any
 
 from django import forms
 from django.forms.renderers import DjangoTemplates
@@ -31,3 +35,12 @@ class StyledFormMixin:
             if name in self.fields:
                 widget = self.fields[name].widget
                 widget.attrs["class"] = f"{widget.attrs.get('class', '')} is-invalid".strip()
+
+
+def erreurs_sur(form, erreurs: Mapping[str, Any], alias: Mapping[str, str] | None = None) -> None:
+    """A service's errors (``{champ: message or messages}``: ``DonneesInvalides.erreurs``, a
+    ``ValidationError``'s ``message_dict``) on ``form``: on the field of that name (or of its
+    ``alias``), on the whole form otherwise."""
+    for name, text in erreurs.items():
+        name = (alias or {}).get(name, name)
+        form.add_error(name if name in form.fields else None, text)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.accounts import access
+from aiguillage.core.forms import erreurs_sur
 from aiguillage.directory import referentials, selectors, services
 from aiguillage.directory.forms import SavedSearchForm, SearchForm, ServiceForm, SiteForm
 from aiguillage.directory.models import Niveau
@@ -265,11 +266,6 @@ def _criteria_from(params) -> dict:
     )
 
 
-def _errors_on_form(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
-
-
 def _commune_nom(criteres: dict) -> str:
     code = criteres.get("code")
     return Commune.objects.filter(code=code).values_list("nom", flat=True).first() or ""
@@ -298,7 +294,7 @@ def saved_search_create(request):
                 request=request,
             )
         except ValidationError as exc:
-            _errors_on_form(form, exc)
+            erreurs_sur(form, exc.message_dict)
         else:
             messages.success(request, f"La recherche « {recherche.nom} » est sauvegardée.")
             return redirect("directory:saved_searches")
@@ -348,7 +344,7 @@ def saved_search_edit(request, saved_search_id: int):
                 request=request,
             )
         except ValidationError as exc:
-            _errors_on_form(form, exc)
+            erreurs_sur(form, exc.message_dict)
         else:
             messages.success(request, f"La recherche « {recherche.nom} » est enregistrée.")
             return redirect("directory:saved_searches")

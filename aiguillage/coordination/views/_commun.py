@@ -11,6 +11,7 @@ from aiguillage.accounts.access import MEMBER_ROLES, grants_for, is_administrate
 from aiguillage.accounts.models import Role
 from aiguillage.coordination.services import DonneesInvalides
 from aiguillage.coordination.workflow import ActionInterdite
+from aiguillage.core.forms import erreurs_sur
 from aiguillage.territories.models import Departement
 
 PAR_PAGE = 25
@@ -28,13 +29,6 @@ def uuid_ou_404(value: str) -> uuid.UUID:
         return uuid.UUID(str(value))
     except ValueError as exc:
         raise Http404("Identifiant invalide.") from exc
-
-
-def erreurs_sur(form, erreurs: dict[str, str]) -> None:
-    """A service's errors (``DonneesInvalides.erreurs``) on the form's field of that name, on
-    the whole form otherwise."""
-    for name, text in erreurs.items():
-        form.add_error(name if name in form.fields else None, text)
 
 
 def soumettre(form, action: Callable[[], object]) -> tuple[int, str, bool]:

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aiguillage.coordination import access, selectors, services
 from aiguillage.coordination.forms import Choix, GroupeForm, structures_cochees
 from aiguillage.coordination.selectors import Periode
-from aiguillage.coordination.views._commun import erreurs_sur, soumettre
+from aiguillage.coordination.views._commun import soumettre
 from aiguillage.coordination.workflow import ActionInterdite
+from aiguillage.core.forms import erreurs_sur
 
 
 def groupes(request):

@@ -48,14 +48,6 @@ def _uuid_or_404(value: str) -> uuid.UUID:
         raise Http404("Identifiant invalide.") from exc
 
 
-def _erreurs_sur(form, erreurs: dict[str, str], alias: dict[str, str] | None = None) -> None:
-    """A service's field errors (``DonneesInvalides.erreurs``) on ``form``: on the field of that
-    name (or of its ``alias``), on the whole form otherwise."""
-    for name, text in erreurs.items():
-        name = (alias or {}).get(name, name)
-        form.add_error(name if name in form.fields else None, text)
-
-
 def _personnes_visibles(request, candidats) -> list:
     """Among ``candidats`` (possible duplicates), those the user may open, read through the
     person gateway (each one shown is audited); the others are left out silently."""

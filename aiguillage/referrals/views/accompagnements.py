@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.core.audit import audit_record
+from aiguillage.core.forms import erreurs_sur
 from aiguillage.core.models import AuditAction
 from aiguillage.directory.models import Structure
 from aiguillage.referrals import access, services
@@ -36,7 +37,6 @@ from aiguillage.referrals.models import (
 )
 from aiguillage.referrals.views._commun import (
     PER_PAGE,
-    _erreurs_sur,
     _member_structures,
     _page_number,
     _region_ids,
@@ -159,7 +159,7 @@ def accompagnement_create(request):
                         acting_user=user,
                     )
         except services.DonneesInvalides as exc:
-            _erreurs_sur(form, exc.erreurs)
+            erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             form.add_error(None, str(exc))
         else:
@@ -257,7 +257,7 @@ def accompagnement_membre(request, public_id):
                 acting_user=user,
             )
         except services.DonneesInvalides as exc:
-            _erreurs_sur(form, exc.erreurs)
+            erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
         else:
@@ -285,7 +285,7 @@ def accompagnement_evenement(request, public_id):
                 date_evenement=form.cleaned_data["date"],
             )
         except services.DonneesInvalides as exc:
-            _erreurs_sur(form, exc.erreurs)
+            erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             return _render_accompagnement(request, acc, niveau, status=409, erreur=str(exc))
         else:
@@ -312,7 +312,7 @@ def accompagnement_clore(request, public_id):
                 request=request,
             )
         except services.DonneesInvalides as exc:
-            _erreurs_sur(form, exc.erreurs)
+            erreurs_sur(form, exc.erreurs)
         except TransitionInterdite as exc:
             acc.refresh_from_db()
             return _render_accompagnement(

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.core.audit import audit_view
+from aiguillage.core.forms import erreurs_sur
 from aiguillage.directory.models import Structure
 from aiguillage.referrals import access, services, workflow
 from aiguillage.referrals.forms import (
@@ -57,7 +58,6 @@ from aiguillage.referrals.models import (
     Statut,
 )
 from aiguillage.referrals.views._commun import (
-    _erreurs_sur,
     _member_structures,
     _personnes_visibles,
     _region_ids,
@@ -234,7 +234,7 @@ def create(request):
             )
     except services.DonneesInvalides as exc:
         aliases = {"destinataires": "destinataire", "structures": "destinataire"}
-        _erreurs_sur(form, exc.erreurs, aliases)
+        erreurs_sur(form, exc.erreurs, aliases)
         context = _create_context(request, form, destinations, personne)
         return render(request, "referrals/create.html", context, status=400)
     noms = ", ".join(a.destinataire.nom for a in created)
@@ -554,7 +554,7 @@ def message(request, public_id):
             request=request,
         )
     except services.DonneesInvalides as exc:
-        _erreurs_sur(form, exc.erreurs)
+        erreurs_sur(form, exc.erreurs)
         return _echec(request, public_id, " ".join(exc.erreurs.values()), 400, message=form)
     except TransitionInterdite as exc:
         return _echec(request, public_id, str(exc), 409, message=form)

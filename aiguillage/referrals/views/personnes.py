@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from aiguillage.accounts.access import managed_structure_ids
+from aiguillage.core.forms import erreurs_sur
 from aiguillage.directory.models import Structure
 from aiguillage.referrals import access, rights, services
 from aiguillage.referrals.forms import PersonneForm
@@ -29,7 +30,7 @@ from aiguillage.referrals.models import (
     Personne,
 )
 from aiguillage.referrals.services import DonneesInvalides
-from aiguillage.referrals.views._commun import _erreurs_sur, _personnes_visibles
+from aiguillage.referrals.views._commun import _personnes_visibles
 from aiguillage.referrals.workflow import TransitionInterdite
 
 CONFIRMATION = "confirmation"
@@ -139,7 +140,7 @@ def modifier(request, public_id):
                     request=request,
                 )
             except DonneesInvalides as exc:
-                _erreurs_sur(form, exc.erreurs)
+                erreurs_sur(form, exc.erreurs)
                 status = 400
             except TransitionInterdite as exc:
                 form.add_error(None, str(exc))

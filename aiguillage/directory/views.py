@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.accounts import access
 from aiguillage.core.forms import erreurs_sur
+from aiguillage.core.requetes import page_demandee
 from aiguillage.directory import referentials, selectors, services
 from aiguillage.directory.forms import SavedSearchForm, SearchForm, ServiceForm, SiteForm
 from aiguillage.directory.models import Niveau
@@ -21,13 +22,6 @@ from aiguillage.directory.reseaux import Reseau
 from aiguillage.territories.maps import svg_map
 from aiguillage.territories.models import Commune
 from aiguillage.territories.search import commune_search
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
 
 
 @login_not_required
@@ -53,7 +47,7 @@ def search(request):
                 accueille=data["accueille"],
             )
             context["resultats"] = selectors.site_search(
-                **selectors.search_arguments(criteres), page=_page_number(request)
+                **selectors.search_arguments(criteres), page=page_demandee(request)
             )
             context["query_string"] = _without_page(request)
             context["criteres_query"] = selectors.criteria_query(criteres)

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable
-
-from django.http import Http404
 
 from aiguillage.accounts.access import MEMBER_ROLES, grants_for, is_administrateur
 from aiguillage.accounts.models import Role
@@ -15,20 +12,6 @@ from aiguillage.core.forms import erreurs_sur
 from aiguillage.territories.models import Departement
 
 PAR_PAGE = 25
-
-
-def page_demandee(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def uuid_ou_404(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404("Identifiant invalide.") from exc
 
 
 def soumettre(form, action: Callable[[], object]) -> tuple[int, str, bool]:

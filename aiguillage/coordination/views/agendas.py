@@ -18,8 +18,9 @@ from django.views.decorators.http import require_POST
 
 from aiguillage.coordination import access, services
 from aiguillage.coordination.models import LienAgenda
-from aiguillage.coordination.views._commun import PAR_PAGE, page_demandee
+from aiguillage.coordination.views._commun import PAR_PAGE
 from aiguillage.coordination.workflow import ActionInterdite
+from aiguillage.core.requetes import page_demandee
 
 
 def agendas(request):

@@ -29,13 +29,12 @@ from aiguillage.coordination.models import StatutRencontre
 from aiguillage.coordination.views._commun import (
     PAR_PAGE,
     departements_du_perimetre,
-    page_demandee,
     soumettre,
     structures_membre,
-    uuid_ou_404,
 )
 from aiguillage.coordination.workflow import Action, ActionInterdite, action_verifier
 from aiguillage.core.forms import erreurs_sur
+from aiguillage.core.requetes import page_demandee, uuid_ou_404
 
 
 def rencontres(request):

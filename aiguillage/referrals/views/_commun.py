@@ -4,8 +4,6 @@ user may open among possible duplicates."""
 
 from __future__ import annotations
 
-import uuid
-
 from django.http import Http404
 
 from aiguillage.accounts.access import MEMBER_ROLES, grants_for, member_structure_ids
@@ -32,20 +30,6 @@ def _member_structures(user) -> list[tuple[int, str]]:
 
 def _region_ids(user) -> set[str | None]:
     return {g.region_id for g in grants_for(user) if g.role in MEMBER_ROLES}
-
-
-def _page_number(request) -> int:
-    try:
-        return max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        return 1
-
-
-def _uuid_or_404(value: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(str(value))
-    except ValueError as exc:
-        raise Http404("Identifiant invalide.") from exc
 
 
 def _personnes_visibles(request, candidats) -> list:

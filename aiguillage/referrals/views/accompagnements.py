@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from aiguillage.core.audit import audit_record
 from aiguillage.core.forms import erreurs_sur
 from aiguillage.core.models import AuditAction
+from aiguillage.core.requetes import page_demandee, uuid_ou_404
 from aiguillage.directory.models import Structure
 from aiguillage.referrals import access, services
 from aiguillage.referrals.forms import (
@@ -38,10 +39,8 @@ from aiguillage.referrals.models import (
 from aiguillage.referrals.views._commun import (
     PER_PAGE,
     _member_structures,
-    _page_number,
     _region_ids,
     _require_member,
-    _uuid_or_404,
 )
 from aiguillage.referrals.workflow import TransitionInterdite
 
@@ -55,7 +54,7 @@ def accompagnements(request):
         .prefetch_related("membres__structure")
         .order_by("-ouvert_le", "-pk")
     )
-    page = Paginator(items, PER_PAGE).get_page(_page_number(request))
+    page = Paginator(items, PER_PAGE).get_page(page_demandee(request))
     rows = []
     for acc in page.object_list:
         membres = sorted(acc.membres.all(), key=lambda m: m.ajoute_le)
@@ -102,7 +101,7 @@ def accompagnement_create(request):
     erreur = ""
     if request.GET.get("adressage"):
         adressage = access.adressage_get_for_member(
-            user=user, public_id=_uuid_or_404(request.GET["adressage"]), request=request
+            user=user, public_id=uuid_ou_404(request.GET["adressage"]), request=request
         )
         if access.donnees_visibles(adressage=adressage, user=user) is None:
             raise Http404("Adressage introuvable.")
@@ -113,7 +112,7 @@ def accompagnement_create(request):
         autre = autres[0] if autres else None
     elif request.GET.get("personne"):
         personne = access.personne_get_for_member(
-            user=user, public_id=_uuid_or_404(request.GET["personne"]), request=request
+            user=user, public_id=uuid_ou_404(request.GET["personne"]), request=request
         )
         consent = _consentement_pour(personne, ids)
         if consent is None:

@@ -33,6 +33,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from aiguillage.core.audit import audit_view
 from aiguillage.core.forms import erreurs_sur
+from aiguillage.core.requetes import uuid_ou_404
 from aiguillage.directory.models import Structure
 from aiguillage.referrals import access, services, workflow
 from aiguillage.referrals.forms import (
@@ -62,7 +63,6 @@ from aiguillage.referrals.views._commun import (
     _personnes_visibles,
     _region_ids,
     _require_member,
-    _uuid_or_404,
 )
 from aiguillage.referrals.workflow import Side, TransitionInterdite
 
@@ -135,7 +135,7 @@ def create(request):
     personne = None
     if request.GET.get("personne"):
         personne = access.personne_get_for_member(
-            user=user, public_id=_uuid_or_404(request.GET["personne"]), request=request
+            user=user, public_id=uuid_ou_404(request.GET["personne"]), request=request
         )
     raw = request.POST if request.method == "POST" else request.GET
     commune = personne.commune if personne is not None else None

@@ -16,13 +16,13 @@ from django.views.decorators.http import require_http_methods
 
 from aiguillage.core.audit import audit_record
 from aiguillage.core.models import AuditAction
+from aiguillage.core.requetes import page_demandee
 from aiguillage.referrals import selectors
 from aiguillage.referrals.forms import InboxFilterForm
 from aiguillage.referrals.models import Notification
 from aiguillage.referrals.views._commun import (
     PER_PAGE,
     _member_structures,
-    _page_number,
     _require_member,
 )
 
@@ -48,7 +48,11 @@ def inbox(request):
         statut = form.cleaned_data["statut"]
         structure_id = form.cleaned_data.get("structure")
     page = selectors.inbox(
-        user=user, boite=boite, statut=statut, structure_id=structure_id, page=_page_number(request)
+        user=user,
+        boite=boite,
+        statut=statut,
+        structure_id=structure_id,
+        page=page_demandee(request),
     )
     now = timezone.now()
     shown = []
@@ -106,7 +110,7 @@ def notifications(request):
     items = Notification.objects.filter(utilisateur=user).select_related(
         "adressage", "accompagnement"
     )
-    page = Paginator(items, PER_PAGE).get_page(_page_number(request))
+    page = Paginator(items, PER_PAGE).get_page(page_demandee(request))
     return render(
         request,
         "referrals/notifications.html",
